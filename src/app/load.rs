@@ -1,0 +1,118 @@
+//! Loading a werkplaats: folding its stream into the domain state and the
+//! read model at once.
+
+use uuid::Uuid;
+
+use super::{App, AppError, Caller, WerkplaatsAt};
+use crate::domain::{Event, State};
+use crate::projections::{Recorded, WerkplaatsView};
+use crate::store::StoredEvent;
+
+/// How many events one read fetches while folding a long stream.
+const BATCH: i64 = 5_000;
+
+/// A werkplaats folded up to some version: what the rules need and what
+/// readers see.
+pub(super) struct Loaded {
+    pub state: State,
+    pub at: WerkplaatsAt,
+}
+
+pub(super) fn decode(stored: &StoredEvent) -> Result<Event, AppError> {
+    Event::from_stored(&stored.event_type, stored.schema_version, &stored.payload)
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+impl Loaded {
+    /// Folds one event into `slot`, starting the fold at the stream's first
+    /// event.
+    pub fn push(slot: &mut Option<Loaded>, recorded: Recorded<'_>) -> Result<(), AppError> {
+        match slot {
+            Some(loaded) => {
+                loaded.state.apply(recorded.event);
+                loaded.at.view.apply(recorded);
+            }
+            None => {
+                let view = WerkplaatsView::start(recorded).ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!(
+                        "a stream must start with WerkplaatsCreated"
+                    ))
+                })?;
+                *slot = Some(Loaded {
+                    state: State::from_events([recorded.event]),
+                    at: WerkplaatsAt {
+                        view,
+                        names: Default::default(),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Folds one stored event into `slot`.
+    pub fn push_stored(slot: &mut Option<Loaded>, stored: &StoredEvent) -> Result<(), AppError> {
+        let event = decode(stored)?;
+        Loaded::push(
+            slot,
+            Recorded {
+                version: stored.version,
+                recorded_at: stored.recorded_at,
+                actor: stored.actor_id,
+                event: &event,
+            },
+        )
+    }
+}
+
+impl App {
+    /// The werkplaats id the caller asks for, if the caller may see it.
+    /// Ids that are not UUIDs, unknown ones and other werkplaatsen all
+    /// answer the same `NOT_FOUND`.
+    pub(super) fn visible(&self, caller: Option<Caller>, raw_id: &str) -> Result<(Caller, Uuid), AppError> {
+        let caller = caller.ok_or(AppError::Unauthenticated)?;
+        let id = Uuid::parse_str(raw_id.trim()).map_err(|_| AppError::NotFound)?;
+        if !caller.sees(id) {
+            return Err(AppError::NotFound);
+        }
+        Ok((caller, id))
+    }
+
+    /// Folds the stream up to and including `up_to`; `None` when it does not exist.
+    pub(super) async fn load(&self, id: Uuid, up_to: i64) -> Result<Option<Loaded>, AppError> {
+        let mut loaded: Option<Loaded> = None;
+        let mut after = 0;
+        loop {
+            let batch = self.store.read_stream(id, after, up_to, BATCH).await?;
+            for stored in &batch {
+                Loaded::push_stored(&mut loaded, stored)?;
+                after = stored.version;
+            }
+            if (batch.len() as i64) < BATCH {
+                break;
+            }
+        }
+        if let Some(loaded) = &mut loaded {
+            loaded.at.names = self.store.member_names(id).await?;
+        }
+        Ok(loaded)
+    }
+
+    /// Folds the events appended since `loaded` was read.
+    pub(super) async fn catch_up(&self, id: Uuid, slot: &mut Option<Loaded>) -> Result<(), AppError> {
+        loop {
+            let after = slot.as_ref().map_or(0, |l| l.state.version);
+            let batch = self.store.read_stream(id, after, i64::MAX, BATCH).await?;
+            if batch.is_empty() {
+                break;
+            }
+            for stored in &batch {
+                Loaded::push_stored(slot, stored)?;
+            }
+        }
+        if let Some(loaded) = slot {
+            loaded.at.names = self.store.member_names(id).await?;
+        }
+        Ok(())
+    }
+}

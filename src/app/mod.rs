@@ -1,0 +1,121 @@
+//! Command handling and reads: the one place where a request's whole path is
+//! visible.
+//!
+//! A command goes: authenticate the caller → find the werkplaats it may see
+//! → load (fold the stream) → `domain::decide` → `EventStore::append` with
+//! the version it was decided on → fold the new events into the read model.
+//! When another command got in between, the append reports the stream's new
+//! version and the command is decided again on the newer state: partners
+//! editing different items never see each other's edits as conflicts, and
+//! no update is ever lost. Only a stale `expectedVersion` on the same item
+//! (the domain's rule) is a `CONFLICT` for the client.
+
+mod auth;
+mod commands;
+mod error;
+mod follow;
+mod load;
+mod queries;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use crate::domain::Role;
+use crate::projections::{PartnerView, WerkplaatsView};
+use crate::store::{EventStore, Notifier, StoredEvent};
+
+pub use auth::{generate_token, hash_token, Caller};
+pub use commands::Executed;
+pub use error::AppError;
+pub use queries::{AsOf, EventPage};
+
+/// What a forgotten member is called everywhere.
+pub const FORGOTTEN_NAME: &str = "vergeten lid";
+
+/// The application: shared by every request of this instance. It keeps no
+/// state of its own beyond its connections; any number of instances can run
+/// against one database.
+#[derive(Clone)]
+pub struct App {
+    store: EventStore,
+    notifier: Notifier,
+    admin_token_hash: [u8; 32],
+}
+
+impl App {
+    pub fn new(store: EventStore, notifier: Notifier, admin_token: &str) -> App {
+        App {
+            store,
+            notifier,
+            admin_token_hash: hash_token(admin_token),
+        }
+    }
+
+    pub fn store(&self) -> &EventStore {
+        &self.store
+    }
+}
+
+/// A werkplaats as of one version: the fold of its first `view.version`
+/// events, with the member names kept outside the stream.
+#[derive(Clone, Debug)]
+pub struct WerkplaatsAt {
+    pub view: WerkplaatsView,
+    pub names: HashMap<Uuid, Option<String>>,
+}
+
+/// A member as the API shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub partner: Option<PartnerView>,
+}
+
+impl WerkplaatsAt {
+    pub fn member(&self, id: &Uuid) -> Option<MemberInfo> {
+        let member = self.view.member(id)?;
+        Some(MemberInfo {
+            id: member.id,
+            name: self
+                .names
+                .get(id)
+                .cloned()
+                .flatten()
+                .unwrap_or_else(|| FORGOTTEN_NAME.to_owned()),
+            role: member.role,
+            partner: member
+                .partner_id
+                .and_then(|p| self.view.partner(&p))
+                .cloned(),
+        })
+    }
+
+    pub fn members(&self) -> Vec<MemberInfo> {
+        self.view
+            .members
+            .iter()
+            .filter_map(|m| self.member(&m.id))
+            .collect()
+    }
+}
+
+/// A stored event with the member who caused it, as they were then.
+#[derive(Clone, Debug)]
+pub struct EventRecord {
+    pub stored: StoredEvent,
+    pub actor: Option<MemberInfo>,
+}
+
+impl EventRecord {
+    fn new(stored: StoredEvent, werkplaats: &WerkplaatsAt) -> EventRecord {
+        let actor = stored.actor_id.and_then(|id| werkplaats.member(&id));
+        EventRecord { stored, actor }
+    }
+}
+
+/// Shared handle used by the API layer.
+pub type SharedWerkplaats = Arc<WerkplaatsAt>;

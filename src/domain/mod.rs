@@ -1,0 +1,57 @@
+//! The werkplaats as a pure event-sourced aggregate.
+//!
+//! A werkplaats changes only through events. [`decide`] takes the current
+//! [`State`], who is asking and a [`Command`], and answers with the events to
+//! append or with the rule that refuses the command; [`State::apply`] folds an
+//! event into the state. Nothing here does I/O, knows about PostgreSQL or
+//! GraphQL, reads a clock or draws a random number: ids of new items arrive in
+//! the command, time is stamped by the store. That keeps every rule testable
+//! as given events / when command / then events, without a database.
+//!
+//! The state holds only what the rules need (who may do what, which items
+//! exist, where each action stands in its PDCA cycle). The richer read models
+//! — plan, decision log, evaluation — are folds in `crate::projections`.
+
+mod command;
+mod decide;
+mod error;
+mod event;
+mod kinds;
+mod methodology;
+mod state;
+mod text;
+#[cfg(test)]
+mod tests;
+
+pub use command::Command;
+pub use decide::{decide, Decided, MemberProfile};
+pub use error::{ConflictOn, DomainError, ItemKind};
+pub use event::{
+    ActionChecked, ActionConcluded, ActionPlanned, ActionRevised, ActionStarted, DecisionRecorded,
+    Event, IndicatorDefined, MeasurementRecorded, MemberInvited, PartnerAdded, PhaseAdvanced,
+    ProblemRecorded, ReflectionRecorded, SolutionProposed, UnknownEvent, WerkplaatsCreated,
+};
+pub use kinds::{
+    ActOutcome, ActionStatus, Direction, EvidenceBasis, PartnerKind, Perspective, Role,
+};
+pub use methodology::{Methodology, Phase};
+pub use state::{ActionState, State};
+pub use text::{Limits, Name, Note, Text};
+
+/// Who sends a command: the server's bootstrap administrator, or a member of
+/// the werkplaats the command is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Admin,
+    Member(uuid::Uuid),
+}
+
+impl Actor {
+    /// The member id recorded as the event's actor; `None` for the admin.
+    pub fn member_id(self) -> Option<uuid::Uuid> {
+        match self {
+            Actor::Admin => None,
+            Actor::Member(id) => Some(id),
+        }
+    }
+}

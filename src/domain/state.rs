@@ -1,0 +1,125 @@
+//! The state the rules need, folded from events.
+
+use std::collections::{HashMap, HashSet};
+
+use uuid::Uuid;
+
+use super::{ActionStatus, Event, Methodology, Role};
+
+/// Where one action stands: its PDCA status and cycle, and the werkplaats
+/// version of the last event that changed it (what `expectedVersion` is
+/// compared with).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionState {
+    pub status: ActionStatus,
+    pub cycle: u32,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// `None` until `WerkplaatsCreated`.
+    pub methodology: Option<Methodology>,
+    /// The current phase number (from 1).
+    pub phase: u32,
+    /// Number of events folded so far.
+    pub version: i64,
+    pub partners: HashSet<Uuid>,
+    pub members: HashMap<Uuid, Role>,
+    pub problems: HashSet<Uuid>,
+    pub solutions: HashSet<Uuid>,
+    pub actions: HashMap<Uuid, ActionState>,
+    /// Each decision, and whether a later one superseded it.
+    pub decisions: HashMap<Uuid, bool>,
+    pub reflections: HashSet<Uuid>,
+    pub indicators: HashSet<Uuid>,
+}
+
+impl State {
+    pub fn exists(&self) -> bool {
+        self.methodology.is_some()
+    }
+
+    /// Folds a stream from its first event.
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
+        let mut state = State::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    /// Whether `id` names any item a decision or reflection may refer to.
+    pub fn is_referable(&self, id: &Uuid) -> bool {
+        self.problems.contains(id)
+            || self.solutions.contains(id)
+            || self.actions.contains_key(id)
+            || self.reflections.contains(id)
+            || self.indicators.contains(id)
+            || self.decisions.contains_key(id)
+    }
+
+    /// Folds the next event; its version is one more than the state's.
+    pub fn apply(&mut self, event: &Event) {
+        self.version += 1;
+        let version = self.version;
+        match event {
+            Event::WerkplaatsCreated(e) => {
+                self.methodology = Some(e.methodology);
+                self.phase = 1;
+            }
+            Event::PartnerAdded(e) => {
+                self.partners.insert(e.partner_id);
+            }
+            Event::MemberInvited(e) => {
+                self.members.insert(e.member_id, e.role);
+            }
+            Event::ProblemRecorded(e) => {
+                self.problems.insert(e.problem_id);
+            }
+            Event::SolutionProposed(e) => {
+                self.solutions.insert(e.solution_id);
+            }
+            Event::DecisionRecorded(e) => {
+                if let Some(superseded) = e.supersedes_decision_id {
+                    self.decisions.insert(superseded, true);
+                }
+                self.decisions.insert(e.decision_id, false);
+            }
+            Event::ActionPlanned(e) => {
+                let planned = ActionState {
+                    status: ActionStatus::Planned,
+                    cycle: 1,
+                    version,
+                };
+                self.actions.insert(e.action_id, planned);
+            }
+            Event::ActionRevised(e) => self.touch(e.action_id, version, |_| {}),
+            Event::ActionStarted(e) => self.touch(e.action_id, version, |a| {
+                a.status = ActionStatus::Doing;
+                a.cycle = e.cycle;
+            }),
+            Event::ActionChecked(e) => self.touch(e.action_id, version, |a| {
+                a.status = ActionStatus::Checking;
+            }),
+            Event::ActionConcluded(e) => self.touch(e.action_id, version, |a| {
+                a.status = e.outcome.status();
+            }),
+            Event::ReflectionRecorded(e) => {
+                self.reflections.insert(e.reflection_id);
+            }
+            Event::IndicatorDefined(e) => {
+                self.indicators.insert(e.indicator_id);
+            }
+            Event::MeasurementRecorded(_) => {}
+            Event::PhaseAdvanced(e) => self.phase = e.to,
+        }
+    }
+
+    fn touch(&mut self, action: Uuid, version: i64, change: impl FnOnce(&mut ActionState)) {
+        if let Some(state) = self.actions.get_mut(&action) {
+            change(state);
+            state.version = version;
+        }
+    }
+}

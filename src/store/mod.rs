@@ -1,0 +1,98 @@
+//! The event store, on PostgreSQL.
+//!
+//! Each werkplaats is a stream of events with gapless versions from 1. This
+//! module is the only code that writes them: [`EventStore::append`] writes
+//! all events of one command in one transaction after checking the version
+//! the command was decided on, chains each event's SHA-256 hash to the one
+//! before, and wakes listeners with `NOTIFY`. A trigger refuses every UPDATE
+//! and DELETE on events. The store knows payloads only as JSON; what they
+//! mean is the domain's business.
+
+mod append;
+mod chain;
+mod members;
+mod notify;
+mod read;
+mod verify;
+
+use chrono::{DateTime, Utc};
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+pub use members::TokenOwner;
+pub use append::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent};
+pub use chain::event_hash;
+pub use notify::{Notifier, StreamChanged, CHANNEL};
+pub use verify::Verification;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+/// An event as it is stored.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub position: i64,
+    pub stream_id: Uuid,
+    pub version: i64,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub schema_version: i32,
+    pub payload: serde_json::Value,
+    pub actor_id: Option<Uuid>,
+    pub command_id: Uuid,
+    pub correlation_id: Uuid,
+    pub recorded_at: DateTime<Utc>,
+    pub hash: String,
+    pub prev_hash: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventStore {
+    pool: PgPool,
+}
+
+impl EventStore {
+    pub fn new(pool: PgPool) -> Self {
+        EventStore { pool }
+    }
+
+    /// Connects to `url`, creating the database when it does not exist yet.
+    pub async fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        if !sqlx::Postgres::database_exists(url).await? {
+            // Two instances may race to create it; the loser finds it there.
+            if let Err(error) = sqlx::Postgres::create_database(url).await {
+                if !sqlx::Postgres::database_exists(url).await? {
+                    return Err(error.into());
+                }
+            }
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(pool_size)
+            .connect(url)
+            .await?;
+        Ok(EventStore { pool })
+    }
+
+    /// Runs pending migrations. sqlx holds an advisory lock while it does,
+    /// so instances starting together migrate once.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
