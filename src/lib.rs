@@ -1,6 +1,22 @@
+//! werkplaats: an event-sourced collaboration server for multi-partner
+//! action-research werkplaatsen on debt and poverty.
+//!
+//! Dependencies point one way: [`api`] → [`app`] → {[`domain`], [`store`],
+//! [`projections`]}; the domain depends on nothing of ours.
+//!
+//! - [`domain`]: commands, events, the rules (`decide`) and the state fold.
+//! - [`store`]: the event store on PostgreSQL — append, read, hash chain,
+//!   notifications.
+//! - [`projections`]: read models folded from events; any version of a
+//!   werkplaats is the fold of its first events.
+//! - [`app`]: authenticate, load, decide, append; reads and live follows.
+//! - [`api`]: the GraphQL schema and its HTTP/websocket shell.
+
+pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
 pub mod projections;
+pub mod startup;
 pub mod store;
 pub mod timestamp;

@@ -1,1 +1,54 @@
-fn main(){}
+//! `werkplaats`: serve, migrate, print the schema.
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use werkplaats::config::Config;
+use werkplaats::startup::Application;
+use werkplaats::store::EventStore;
+
+#[derive(Parser)]
+#[command(
+    name = "werkplaats",
+    version,
+    about = "Event-sourced collaboration server for werkplaatsen"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run pending migrations, then serve GraphQL.
+    Serve(Config),
+    /// Run pending migrations and exit.
+    Migrate(Config),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    match Cli::parse().command {
+        Command::Schema => print!("{}", werkplaats::api::sdl()),
+        Command::Migrate(config) => {
+            let store = EventStore::connect(&config.database_url, 2).await?;
+            store.migrate().await?;
+            tracing::info!("migrations applied");
+        }
+        Command::Serve(config) => {
+            let app = Application::build(config).await?;
+            if let Some(token) = &app.generated_admin_token {
+                // Printed once, on purpose: there is no other way to learn it.
+                println!("admin token (shown once): {token}");
+            }
+            tracing::info!(address = %app.local_addr()?, "serving GraphQL on /graphql");
+            app.run().await?;
+        }
+    }
+    Ok(())
+}

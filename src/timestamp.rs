@@ -19,7 +19,9 @@ mod tests {
 
     #[test]
     fn always_six_digits_and_z() {
-        let at = DateTime::parse_from_rfc3339("2026-11-22T10:15:30Z").unwrap().with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-22T10:15:30Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(format(at), "2026-11-22T10:15:30.000000Z");
         let at = DateTime::parse_from_rfc3339("2026-11-22T10:15:30.1234567+01:00")
             .unwrap()

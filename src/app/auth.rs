@@ -15,7 +15,10 @@ pub enum Caller {
     /// The bootstrap administrator: creates werkplaatsen, reads all of them.
     Admin,
     /// A member of exactly one werkplaats.
-    Member { member_id: Uuid, werkplaats_id: Uuid },
+    Member {
+        member_id: Uuid,
+        werkplaats_id: Uuid,
+    },
 }
 
 impl Caller {
@@ -51,7 +54,10 @@ pub fn generate_token() -> (String, [u8; 32]) {
 impl App {
     /// The caller behind `Authorization: Bearer <token>`. No header means
     /// anonymous (`None`); a token nobody holds is refused.
-    pub async fn authenticate(&self, authorization: Option<&str>) -> Result<Option<Caller>, AppError> {
+    pub async fn authenticate(
+        &self,
+        authorization: Option<&str>,
+    ) -> Result<Option<Caller>, AppError> {
         let Some(header) = authorization.map(str::trim).filter(|h| !h.is_empty()) else {
             return Ok(None);
         };

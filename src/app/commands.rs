@@ -39,7 +39,8 @@ impl App {
         let Command::CreateWerkplaats { werkplaats_id, .. } = command else {
             return Err(AppError::Internal(anyhow::anyhow!("not a creation")));
         };
-        self.run(caller, werkplaats_id, None, command, command_id).await
+        self.run(caller, werkplaats_id, None, command, command_id)
+            .await
     }
 
     /// Runs a command against an existing werkplaats.
@@ -52,7 +53,8 @@ impl App {
     ) -> Result<Executed, AppError> {
         let (caller, id) = self.visible(caller, werkplaats_id)?;
         let loaded = self.load(id, i64::MAX).await?.ok_or(AppError::NotFound)?;
-        self.run(caller, id, Some(loaded), command, command_id).await
+        self.run(caller, id, Some(loaded), command, command_id)
+            .await
     }
 
     #[tracing::instrument(skip_all, fields(werkplaats = %stream_id))]
@@ -147,7 +149,11 @@ impl App {
                     last_version,
                 }) => {
                     return self
-                        .replay(caller, stream_id, (prior_stream, first_version, last_version))
+                        .replay(
+                            caller,
+                            stream_id,
+                            (prior_stream, first_version, last_version),
+                        )
                         .await;
                 }
                 Err(AppendError::WrongExpectedVersion { .. }) if loaded.is_some() => {

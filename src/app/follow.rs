@@ -78,9 +78,9 @@ impl Follower {
                     Ok(()) => {}
                     Err(error) => tracing::warn!(%error, "cannot fold a followed event"),
                 }
-                let actor = stored.actor_id.and_then(|id| {
-                    self.werkplaats.as_ref().and_then(|w| w.at.member(&id))
-                });
+                let actor = stored
+                    .actor_id
+                    .and_then(|id| self.werkplaats.as_ref().and_then(|w| w.at.member(&id)));
                 return EventRecord { stored, actor };
             }
             match self

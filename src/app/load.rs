@@ -69,7 +69,11 @@ impl App {
     /// The werkplaats id the caller asks for, if the caller may see it.
     /// Ids that are not UUIDs, unknown ones and other werkplaatsen all
     /// answer the same `NOT_FOUND`.
-    pub(super) fn visible(&self, caller: Option<Caller>, raw_id: &str) -> Result<(Caller, Uuid), AppError> {
+    pub(super) fn visible(
+        &self,
+        caller: Option<Caller>,
+        raw_id: &str,
+    ) -> Result<(Caller, Uuid), AppError> {
         let caller = caller.ok_or(AppError::Unauthenticated)?;
         let id = Uuid::parse_str(raw_id.trim()).map_err(|_| AppError::NotFound)?;
         if !caller.sees(id) {
@@ -99,7 +103,11 @@ impl App {
     }
 
     /// Folds the events appended since `loaded` was read.
-    pub(super) async fn catch_up(&self, id: Uuid, slot: &mut Option<Loaded>) -> Result<(), AppError> {
+    pub(super) async fn catch_up(
+        &self,
+        id: Uuid,
+        slot: &mut Option<Loaded>,
+    ) -> Result<(), AppError> {
         loop {
             let after = slot.as_ref().map_or(0, |l| l.state.version);
             let batch = self.store.read_stream(id, after, i64::MAX, BATCH).await?;

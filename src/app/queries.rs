@@ -19,7 +19,10 @@ pub enum AsOf {
 
 impl AsOf {
     /// From the query's two optional arguments; both at once is bad input.
-    pub fn from_arguments(version: Option<i64>, time: Option<DateTime<Utc>>) -> Result<AsOf, AppError> {
+    pub fn from_arguments(
+        version: Option<i64>,
+        time: Option<DateTime<Utc>>,
+    ) -> Result<AsOf, AppError> {
         match (version, time) {
             (None, None) => Ok(AsOf::Head),
             (Some(v), None) => Ok(AsOf::Version(v)),
@@ -52,7 +55,11 @@ impl App {
         as_of: Result<AsOf, AppError>,
     ) -> Result<Arc<WerkplaatsAt>, AppError> {
         let (_, id) = self.visible(caller, id)?;
-        let head = self.store.stream_version(id).await?.ok_or(AppError::NotFound)?;
+        let head = self
+            .store
+            .stream_version(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let version = match as_of? {
             AsOf::Head => head,
             AsOf::Version(v) if (1..=head).contains(&v) => v,
@@ -70,7 +77,10 @@ impl App {
     }
 
     /// Every werkplaats the caller may see, in the order they were created.
-    pub async fn werkplaatsen(&self, caller: Option<Caller>) -> Result<Vec<Arc<WerkplaatsAt>>, AppError> {
+    pub async fn werkplaatsen(
+        &self,
+        caller: Option<Caller>,
+    ) -> Result<Vec<Arc<WerkplaatsAt>>, AppError> {
         let caller = caller.ok_or(AppError::Unauthenticated)?;
         let ids = match caller {
             Caller::Admin => self.store.streams().await?,
@@ -142,9 +152,16 @@ impl App {
     }
 
     /// The id of a werkplaats the caller may see, for subscriptions.
-    pub async fn visible_werkplaats(&self, caller: Option<Caller>, id: &str) -> Result<Uuid, AppError> {
+    pub async fn visible_werkplaats(
+        &self,
+        caller: Option<Caller>,
+        id: &str,
+    ) -> Result<Uuid, AppError> {
         let (_, id) = self.visible(caller, id)?;
-        self.store.stream_version(id).await?.ok_or(AppError::NotFound)?;
+        self.store
+            .stream_version(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         Ok(id)
     }
 }

@@ -105,10 +105,12 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
                 question: text_of(&question, "question")?,
                 methodology,
             };
-            let facilitator_name = Name::parse(&facilitator_name, "facilitatorName")
-                .map_err(DomainError::BadInput)?;
+            let facilitator_name =
+                Name::parse(&facilitator_name, "facilitatorName").map_err(DomainError::BadInput)?;
             if state.exists() {
-                return Err(DomainError::InvalidState("the werkplaats exists already".into()));
+                return Err(DomainError::InvalidState(
+                    "the werkplaats exists already".into(),
+                ));
             }
             Ok(Decided {
                 events: vec![
@@ -176,14 +178,12 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
             let title = name_of(&title, "title")?;
             let description = text_of(&description, "description")?;
             if basis.is_empty() || basis.len() > Limits::LIST_MAX {
-                return Err(bad(format!(
-                    "basis takes 1 to {} items",
-                    Limits::LIST_MAX
-                )));
+                return Err(bad(format!("basis takes 1 to {} items", Limits::LIST_MAX)));
             }
-            let addresses_problem_ids = references(&addresses_problem_ids, "addressesProblemIds", |id| {
-                state.problems.contains(id)
-            })?;
+            let addresses_problem_ids =
+                references(&addresses_problem_ids, "addressesProblemIds", |id| {
+                    state.problems.contains(id)
+                })?;
             Ok(Event::SolutionProposed(SolutionProposed {
                 solution_id,
                 title,
@@ -474,7 +474,11 @@ fn references(
 }
 
 /// The id of the item a command acts on: unknown is `NOT_FOUND`.
-fn acted_on(raw: &str, kind: ItemKind, exists: impl Fn(&Uuid) -> bool) -> Result<Uuid, DomainError> {
+fn acted_on(
+    raw: &str,
+    kind: ItemKind,
+    exists: impl Fn(&Uuid) -> bool,
+) -> Result<Uuid, DomainError> {
     Uuid::parse_str(raw)
         .ok()
         .filter(|id| exists(id))

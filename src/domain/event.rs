@@ -9,9 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{
-    ActOutcome, Direction, EvidenceBasis, Methodology, PartnerKind, Perspective, Role,
-};
+use super::{ActOutcome, Direction, EvidenceBasis, Methodology, PartnerKind, Perspective, Role};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -105,7 +105,10 @@ mod tests {
     #[test]
     fn nji_cycles_back_to_gegevens_and_the_others_end() {
         assert_eq!(Methodology::NjiZevenStappen.next_phase(7), Some(3));
-        assert_eq!(Methodology::NjiZevenStappen.phase(3).unwrap().key, "gegevens");
+        assert_eq!(
+            Methodology::NjiZevenStappen.phase(3).unwrap().key,
+            "gegevens"
+        );
         assert_eq!(Methodology::SchoudersEronder.next_phase(3), None);
         assert_eq!(Methodology::MovisieVijfStappen.next_phase(5), None);
         assert_eq!(Methodology::MovisieVijfStappen.next_phase(4), Some(5));

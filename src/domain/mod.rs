@@ -19,9 +19,9 @@ mod event;
 mod kinds;
 mod methodology;
 mod state;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use command::Command;
 pub use decide::{decide, Decided, MemberProfile};

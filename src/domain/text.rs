@@ -25,7 +25,9 @@ fn trimmed(raw: &str, field: &str, min: usize, max: usize) -> Result<String, Str
         return Err(format!("{field} may not be empty"));
     }
     if chars > max {
-        return Err(format!("{field} takes at most {max} characters, got {chars}"));
+        return Err(format!(
+            "{field} takes at most {max} characters, got {chars}"
+        ));
     }
     Ok(value.to_owned())
 }
@@ -84,7 +86,10 @@ mod tests {
 
     #[test]
     fn trims_and_counts_characters_not_bytes() {
-        assert_eq!(Name::parse("  Cliëntenraad ", "name").unwrap().as_str(), "Cliëntenraad");
+        assert_eq!(
+            Name::parse("  Cliëntenraad ", "name").unwrap().as_str(),
+            "Cliëntenraad"
+        );
         let two_hundred_umlauts = "ë".repeat(200);
         assert!(Name::parse(&two_hundred_umlauts, "name").is_ok());
         assert!(Name::parse(&format!("{two_hundred_umlauts}x"), "name").is_err());

@@ -104,12 +104,10 @@ impl EventStore {
         }
         let mut tx = self.pool.begin().await?;
         match write(&mut tx, &request).await {
-            Ok(appended) => {
-                match tx.commit().await {
-                    Ok(()) => Ok(appended),
-                    Err(error) => self.duplicate_or(request.command_id, error.into()).await,
-                }
-            }
+            Ok(appended) => match tx.commit().await {
+                Ok(()) => Ok(appended),
+                Err(error) => self.duplicate_or(request.command_id, error.into()).await,
+            },
             Err(error) => {
                 // Rolls back; a concurrent twin of this command may have won.
                 drop(tx);
@@ -246,12 +244,14 @@ async fn write(
         .bind(&member.name)
         .execute(&mut **tx)
         .await?;
-        sqlx::query("insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)")
-            .bind(&member.token_hash)
-            .bind(member.member_id)
-            .bind(request.stream_id)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
+        )
+        .bind(&member.token_hash)
+        .bind(member.member_id)
+        .bind(request.stream_id)
+        .execute(&mut **tx)
+        .await?;
     }
 
     // A wake-up only: listeners read the table from their last version, so

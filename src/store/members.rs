@@ -34,16 +34,20 @@ impl EventStore {
         token_hash: &[u8],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("update tokens set revoked_at = now() where member_id = $1 and revoked_at is null")
-            .bind(member_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(member_id)
-            .bind(werkplaats_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "update tokens set revoked_at = now() where member_id = $1 and revoked_at is null",
+        )
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(member_id)
+        .bind(werkplaats_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }

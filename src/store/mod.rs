@@ -20,9 +20,9 @@ use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use uuid::Uuid;
 
-pub use members::TokenOwner;
 pub use append::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent};
 pub use chain::event_hash;
+pub use members::TokenOwner;
 pub use notify::{Notifier, StreamChanged, CHANNEL};
 pub use verify::Verification;
 

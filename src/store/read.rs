@@ -35,17 +35,21 @@ impl EventStore {
 
     /// The stream's current version; `None` when it does not exist.
     pub async fn stream_version(&self, stream: Uuid) -> Result<Option<i64>, StoreError> {
-        Ok(
-            sqlx::query_scalar::<_, i64>("select version from streams where id = $1 and version > 0")
-                .bind(stream)
-                .fetch_optional(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar::<_, i64>(
+            "select version from streams where id = $1 and version > 0",
         )
+        .bind(stream)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The version of the last event recorded at or before `at`; `None`
     /// when the stream has no event that early.
-    pub async fn version_at(&self, stream: Uuid, at: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+    pub async fn version_at(
+        &self,
+        stream: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Option<i64>, StoreError> {
         Ok(sqlx::query_scalar::<_, Option<i64>>(
             "select max(version) from events where stream_id = $1 and recorded_at <= $2",
         )
@@ -65,7 +69,10 @@ impl EventStore {
     }
 
     /// Member names of a werkplaats, by member id (`None` once erased).
-    pub async fn member_names(&self, stream: Uuid) -> Result<HashMap<Uuid, Option<String>>, StoreError> {
+    pub async fn member_names(
+        &self,
+        stream: Uuid,
+    ) -> Result<HashMap<Uuid, Option<String>>, StoreError> {
         let rows = sqlx::query_as::<_, (Uuid, Option<String>)>(
             "select member_id, name from member_profiles where werkplaats_id = $1",
         )

@@ -1,0 +1,162 @@
+//! HTTP and websocket endpoints: `POST /graphql`, GraphiQL and websockets on
+//! `GET /graphql`, `/healthz` and `/readyz`.
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{
+    BatchRequest, BatchResponse, Data, ErrorExtensionValues, Response, ServerError,
+};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::Body;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response as HttpResponse};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::error::{code, graphql_error};
+use super::WerkplaatsSchema;
+use crate::app::App;
+
+/// Most operations one batched request may carry.
+const MAX_BATCH: usize = 10;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub app: App,
+    pub schema: WerkplaatsSchema,
+    pub max_body_bytes: usize,
+}
+
+pub fn router(state: ServerState) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<ServerState>) -> HttpResponse {
+    match state.app.store().ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// A GraphQL-shaped error for a request that never reached the engine.
+fn refuse(status: StatusCode, message: impl Into<String>, code: &'static str) -> HttpResponse {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    (status, Json(Response::from_errors(vec![error]))).into_response()
+}
+
+async fn graphql_post(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    body: Body,
+) -> HttpResponse {
+    let Ok(bytes) = axum::body::to_bytes(body, state.max_body_bytes).await else {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body exceeds {} bytes", state.max_body_bytes),
+            code::BAD_USER_INPUT,
+        );
+    };
+    let request: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(request) => request,
+        Err(error) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                format!("the body is not a GraphQL request: {error}"),
+                code::BAD_USER_INPUT,
+            )
+        }
+    };
+    if let BatchRequest::Batch(requests) = &request {
+        if requests.len() > MAX_BATCH {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                format!("a batch takes at most {MAX_BATCH} operations"),
+                code::BAD_USER_INPUT,
+            );
+        }
+    }
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let request = match state.app.authenticate(authorization).await {
+        Ok(Some(caller)) => request.data(caller),
+        Ok(None) => request,
+        Err(error) => {
+            let error = graphql_error(error).into_server_error(Default::default());
+            return Json(Response::from_errors(vec![error])).into_response();
+        }
+    };
+    let response = match state.schema.execute_batch(request).await {
+        BatchResponse::Single(response) => BatchResponse::Single(with_codes(response)),
+        BatchResponse::Batch(responses) => {
+            BatchResponse::Batch(responses.into_iter().map(with_codes).collect())
+        }
+    };
+    Json(response).into_response()
+}
+
+/// Errors the engine raised itself (parse, validation, variable coercion,
+/// limits) carry no code: all of them are the client's bad input.
+fn with_codes(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", code::BAD_USER_INPUT);
+        }
+    }
+    response
+}
+
+/// GraphiQL for a browser, the subscription protocol for a websocket.
+async fn graphql_get(
+    State(state): State<ServerState>,
+    protocol: Result<GraphQLProtocol, StatusCode>,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> HttpResponse {
+    let (Ok(protocol), Ok(upgrade)) = (protocol, upgrade) else {
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .subscription_endpoint("/graphql")
+                .finish(),
+        )
+        .into_response();
+    };
+    let app = state.app.clone();
+    let schema = state.schema.clone();
+    upgrade
+        .protocols(["graphql-transport-ws", "graphql-ws"])
+        .on_upgrade(move |socket| {
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| authenticate_socket(app, payload))
+                .serve()
+        })
+}
+
+/// `connection_init` carries `{"authorization": "Bearer <token>"}`.
+async fn authenticate_socket(app: App, payload: serde_json::Value) -> async_graphql::Result<Data> {
+    let authorization = payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+        .and_then(|value| value.as_str());
+    let mut data = Data::default();
+    match app
+        .authenticate(authorization)
+        .await
+        .map_err(graphql_error)?
+    {
+        Some(caller) => data.insert(caller),
+        None => {}
+    }
+    Ok(data)
+}

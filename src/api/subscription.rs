@@ -1,0 +1,31 @@
+//! Live delivery over websockets.
+
+use async_graphql::{Context, Result, Subscription, ID};
+use futures::{Stream, StreamExt};
+
+use super::caller;
+use super::error::graphql_error;
+use super::types::Event;
+use crate::app::App;
+
+pub struct SubscriptionRoot;
+
+#[Subscription(name = "Subscription")]
+impl SubscriptionRoot {
+    /// Every event of the werkplaats after `afterVersion`, in order and
+    /// without gaps: first the ones already stored, then each new one as it
+    /// is appended, through whichever server instance appended it.
+    async fn werkplaats_events(
+        &self,
+        ctx: &Context<'_>,
+        werkplaats_id: ID,
+        #[graphql(default = 0)] after_version: i32,
+    ) -> Result<impl Stream<Item = Event>> {
+        let app = ctx.data::<App>()?;
+        let events = app
+            .follow(caller(ctx), &werkplaats_id, i64::from(after_version))
+            .await
+            .map_err(graphql_error)?;
+        Ok(events.map(Event))
+    }
+}

@@ -1,0 +1,637 @@
+//! The werkplaats as GraphQL objects. Each object holds the werkplaats as
+//! of the version that was asked for, so nested fields (a solution's
+//! problems, a decision's successor, an event's actor) resolve against that
+//! same version: time travel holds all the way down.
+
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
+use uuid::Uuid;
+
+use super::enums::*;
+use super::error::graphql_error;
+use super::scalars::{Date, DateTime};
+use crate::app::{App, EventRecord, MemberInfo, WerkplaatsAt};
+use crate::domain::{self, Methodology as DomainMethodology};
+use crate::projections::{
+    ActionView, DecisionView, IndicatorView, PartnerView, ProblemView, ReflectionView, SolutionView,
+};
+use crate::store;
+
+pub type Shared = Arc<WerkplaatsAt>;
+
+fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+/// GraphQL's Int is 32 bits; versions and counts stay far below that.
+pub fn int(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
+}
+
+/// One step of the werkplaats' methodology.
+#[derive(SimpleObject, Clone)]
+pub struct Phase {
+    /// Position in the step plan, from 1.
+    pub number: i32,
+    /// Stable key, e.g. `probleemanalyse`.
+    pub key: String,
+    /// Title to show.
+    pub title: String,
+}
+
+impl From<domain::Phase> for Phase {
+    fn from(phase: domain::Phase) -> Self {
+        Phase {
+            number: int(phase.number),
+            key: phase.key.to_owned(),
+            title: phase.title.to_owned(),
+        }
+    }
+}
+
+pub fn phase(methodology: DomainMethodology, number: u32) -> Phase {
+    methodology.phase(number).map(Phase::from).unwrap_or(Phase {
+        number: int(number),
+        key: String::new(),
+        title: String::new(),
+    })
+}
+
+/// An organisation taking part: the municipality or a chain partner.
+#[derive(SimpleObject, Clone)]
+pub struct Partner {
+    pub id: ID,
+    pub name: String,
+    pub kind: PartnerKind,
+}
+
+impl From<&PartnerView> for Partner {
+    fn from(p: &PartnerView) -> Self {
+        Partner {
+            id: id(p.id),
+            name: p.name.clone(),
+            kind: p.kind.into(),
+        }
+    }
+}
+
+/// A person taking part, with their role in this werkplaats.
+#[derive(SimpleObject, Clone)]
+pub struct Member {
+    pub id: ID,
+    /// "vergeten lid" once the member's personal data has been erased.
+    pub name: String,
+    pub role: Role,
+    pub partner: Option<Partner>,
+}
+
+impl From<MemberInfo> for Member {
+    fn from(m: MemberInfo) -> Self {
+        Member {
+            id: id(m.id),
+            name: m.name,
+            role: m.role.into(),
+            partner: m.partner.as_ref().map(Partner::from),
+        }
+    }
+}
+
+fn member(wp: &WerkplaatsAt, who: Option<Uuid>) -> Result<Member> {
+    who.and_then(|id| wp.member(&id))
+        .map(Member::from)
+        .ok_or_else(|| "the member who did this is unknown".into())
+}
+
+/// A problem as one of the partners sees it.
+pub struct Problem {
+    pub wp: Shared,
+    pub item: ProblemView,
+}
+
+#[Object]
+impl Problem {
+    async fn id(&self) -> ID {
+        id(self.item.id)
+    }
+    async fn title(&self) -> &str {
+        &self.item.title
+    }
+    async fn description(&self) -> &str {
+        &self.item.description
+    }
+    /// Whose perspective this is; the client's comes first in the method.
+    async fn perspective(&self) -> Perspective {
+        self.item.perspective.into()
+    }
+    async fn recorded_by(&self) -> Result<Member> {
+        member(&self.wp, self.item.recorded_by)
+    }
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.item.recorded_at)
+    }
+    /// The werkplaats version of the last event that changed this problem.
+    async fn version(&self) -> i32 {
+        int(self.item.version)
+    }
+}
+
+/// A proposed solution and the problems it addresses.
+pub struct Solution {
+    pub wp: Shared,
+    pub item: SolutionView,
+}
+
+#[Object]
+impl Solution {
+    async fn id(&self) -> ID {
+        id(self.item.id)
+    }
+    async fn title(&self) -> &str {
+        &self.item.title
+    }
+    async fn description(&self) -> &str {
+        &self.item.description
+    }
+    /// Where the idea comes from: casuistry, science, practice.
+    async fn basis(&self) -> Vec<EvidenceBasis> {
+        self.item.basis.iter().map(|&b| b.into()).collect()
+    }
+    async fn addresses(&self) -> Vec<Problem> {
+        self.item
+            .addresses
+            .iter()
+            .filter_map(|p| self.wp.view.problem(p))
+            .map(|p| Problem {
+                wp: self.wp.clone(),
+                item: p.clone(),
+            })
+            .collect()
+    }
+    async fn version(&self) -> i32 {
+        int(self.item.version)
+    }
+}
+
+/// An action trialled in PDCA cycles.
+pub struct Action {
+    pub wp: Shared,
+    pub item: ActionView,
+}
+
+#[Object]
+impl Action {
+    async fn id(&self) -> ID {
+        id(self.item.id)
+    }
+    async fn title(&self) -> &str {
+        &self.item.title
+    }
+    async fn goal(&self) -> &str {
+        &self.item.goal
+    }
+    async fn status(&self) -> ActionStatus {
+        self.item.status.into()
+    }
+    /// The PDCA cycle, from 1; it goes up when an adapted action starts again.
+    async fn cycle(&self) -> i32 {
+        int(self.item.cycle)
+    }
+    /// The partner organisation responsible for the action.
+    async fn owner(&self) -> Result<Partner> {
+        self.wp
+            .view
+            .partner(&self.item.owner)
+            .map(Partner::from)
+            .ok_or_else(|| "the owner of this action is unknown".into())
+    }
+    async fn due_date(&self) -> Option<Date> {
+        self.item.due_date.map(Date)
+    }
+    async fn solution(&self) -> Option<Solution> {
+        let solution = self.wp.view.solution(&self.item.solution?)?;
+        Some(Solution {
+            wp: self.wp.clone(),
+            item: solution.clone(),
+        })
+    }
+    /// What each Check step found, oldest first.
+    async fn findings(&self) -> &[String] {
+        &self.item.findings
+    }
+    /// The werkplaats version of the last event that changed this action;
+    /// send it back as `expectedVersion`.
+    async fn version(&self) -> i32 {
+        int(self.item.version)
+    }
+}
+
+/// The current plan.
+pub struct Plan {
+    pub wp: Shared,
+}
+
+#[Object]
+impl Plan {
+    async fn actions(&self) -> Vec<Action> {
+        self.wp
+            .view
+            .actions
+            .iter()
+            .map(|a| Action {
+                wp: self.wp.clone(),
+                item: a.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A decision in the log, with what it was based on.
+pub struct Decision {
+    pub wp: Shared,
+    pub item: DecisionView,
+}
+
+impl Decision {
+    fn other(&self, other: Option<Uuid>) -> Option<Decision> {
+        let d = self.wp.view.decision(&other?)?;
+        Some(Decision {
+            wp: self.wp.clone(),
+            item: d.clone(),
+        })
+    }
+}
+
+#[Object]
+impl Decision {
+    async fn id(&self) -> ID {
+        id(self.item.id)
+    }
+    async fn title(&self) -> &str {
+        &self.item.title
+    }
+    async fn context(&self) -> &str {
+        &self.item.context
+    }
+    async fn options_considered(&self) -> &[String] {
+        &self.item.options_considered
+    }
+    async fn decision(&self) -> &str {
+        &self.item.decision
+    }
+    async fn rationale(&self) -> &str {
+        &self.item.rationale
+    }
+    /// Ids of the problems, solutions, actions, reflections, indicators and
+    /// decisions this decision rests on, in the order given.
+    async fn based_on(&self) -> Vec<ID> {
+        self.item.based_on.iter().copied().map(id).collect()
+    }
+    /// The earlier decision this one replaces.
+    async fn supersedes(&self) -> Option<Decision> {
+        self.other(self.item.supersedes)
+    }
+    /// The later decision that replaced this one.
+    async fn superseded_by(&self) -> Option<Decision> {
+        self.other(self.item.superseded_by)
+    }
+    async fn decided_by(&self) -> Result<Member> {
+        member(&self.wp, self.item.decided_by)
+    }
+    async fn decided_at(&self) -> DateTime {
+        DateTime(self.item.decided_at)
+    }
+    /// The version of its `DecisionRecorded` event.
+    async fn at_version(&self) -> i32 {
+        int(self.item.at_version)
+    }
+}
+
+/// What someone learnt, in the phase they learnt it.
+pub struct Reflection {
+    pub wp: Shared,
+    pub item: ReflectionView,
+}
+
+#[Object]
+impl Reflection {
+    async fn id(&self) -> ID {
+        id(self.item.id)
+    }
+    async fn text(&self) -> &str {
+        &self.item.text
+    }
+    async fn about(&self) -> Vec<ID> {
+        self.item.about.iter().copied().map(id).collect()
+    }
+    /// The phase the werkplaats was in when this was recorded.
+    async fn phase(&self) -> Phase {
+        phase(self.wp.view.methodology, self.item.phase)
+    }
+    async fn recorded_by(&self) -> Result<Member> {
+        member(&self.wp, self.item.recorded_by)
+    }
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.item.recorded_at)
+    }
+}
+
+/// One value of an indicator.
+#[derive(SimpleObject, Clone)]
+pub struct Measurement {
+    pub value: f64,
+    pub measured_on: Date,
+    pub note: Option<String>,
+}
+
+/// Something the werkplaats measures against a norm.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Indicator {
+    pub id: ID,
+    pub name: String,
+    pub unit: String,
+    pub baseline: f64,
+    pub norm: f64,
+    pub direction: Direction,
+    #[graphql(skip)]
+    pub item: IndicatorView,
+}
+
+impl From<&IndicatorView> for Indicator {
+    fn from(i: &IndicatorView) -> Self {
+        Indicator {
+            id: id(i.id),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            baseline: i.baseline,
+            norm: i.norm,
+            direction: i.direction.into(),
+            item: i.clone(),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Indicator {
+    /// The value measured on the latest date (ties: recorded last).
+    async fn latest(&self) -> Option<f64> {
+        self.item.latest()
+    }
+    /// `(latest - baseline) / (norm - baseline)`, not clamped.
+    async fn progress(&self) -> Option<f64> {
+        self.item.progress()
+    }
+    async fn norm_met(&self) -> bool {
+        self.item.norm_met()
+    }
+    /// In `measuredOn` order.
+    async fn measurements(&self) -> Vec<Measurement> {
+        self.item
+            .measurements
+            .iter()
+            .map(|m| Measurement {
+                value: m.value,
+                measured_on: Date(m.measured_on),
+                note: m.note.clone(),
+            })
+            .collect()
+    }
+}
+
+/// How the werkplaats is doing: indicators and PDCA outcomes.
+pub struct Evaluation {
+    pub wp: Shared,
+}
+
+#[Object]
+impl Evaluation {
+    async fn indicators(&self) -> Vec<Indicator> {
+        self.wp
+            .view
+            .indicators
+            .iter()
+            .map(Indicator::from)
+            .collect()
+    }
+    async fn actions_adopted(&self) -> i32 {
+        int(self.wp.view.evaluation().actions_adopted)
+    }
+    async fn actions_adapted(&self) -> i32 {
+        int(self.wp.view.evaluation().actions_adapted)
+    }
+    async fn actions_abandoned(&self) -> i32 {
+        int(self.wp.view.evaluation().actions_abandoned)
+    }
+    /// Number of concluded PDCA cycles.
+    async fn cycles_completed(&self) -> i32 {
+        int(self.wp.view.evaluation().cycles_completed)
+    }
+    async fn reflections(&self) -> i32 {
+        int(self.wp.view.evaluation().reflections)
+    }
+}
+
+/// One event of the trail, as stored.
+pub struct Event(pub EventRecord);
+
+#[Object]
+impl Event {
+    async fn version(&self) -> i32 {
+        int(self.0.stored.version)
+    }
+    #[graphql(name = "type")]
+    async fn event_type(&self) -> &str {
+        &self.0.stored.event_type
+    }
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.0.stored.recorded_at)
+    }
+    /// The member who caused the event; `null` for the admin.
+    async fn actor(&self) -> Option<Member> {
+        self.0.actor.clone().map(Member::from)
+    }
+    /// The payload exactly as stored.
+    async fn data(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(self.0.stored.payload.clone())
+    }
+    /// Lowercase hex SHA-256 over the previous hash and this event (see README).
+    async fn hash(&self) -> &str {
+        &self.0.stored.hash
+    }
+    async fn prev_hash(&self) -> Option<&str> {
+        self.0.stored.prev_hash.as_deref()
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct EventPage {
+    pub events: Vec<Event>,
+    pub has_more: bool,
+}
+
+/// The outcome of recomputing the hash chain.
+#[derive(SimpleObject)]
+pub struct Verification {
+    pub valid: bool,
+    pub checked_events: i32,
+    pub head_hash: Option<String>,
+    pub first_invalid_version: Option<i32>,
+}
+
+impl From<store::Verification> for Verification {
+    fn from(v: store::Verification) -> Self {
+        Verification {
+            valid: v.valid,
+            checked_events: int(v.checked_events),
+            head_hash: v.head_hash,
+            first_invalid_version: v.first_invalid_version.map(int),
+        }
+    }
+}
+
+/// A werkplaats: one question, its partners and the whole action-research
+/// trail, as of one version.
+pub struct Werkplaats(pub Shared);
+
+impl Werkplaats {
+    pub fn problem(&self, id: Uuid) -> Option<Problem> {
+        Some(Problem {
+            wp: self.0.clone(),
+            item: self.0.view.problem(&id)?.clone(),
+        })
+    }
+    pub fn solution(&self, id: Uuid) -> Option<Solution> {
+        Some(Solution {
+            wp: self.0.clone(),
+            item: self.0.view.solution(&id)?.clone(),
+        })
+    }
+    pub fn action(&self, id: Uuid) -> Option<Action> {
+        Some(Action {
+            wp: self.0.clone(),
+            item: self.0.view.action(&id)?.clone(),
+        })
+    }
+    pub fn decision(&self, id: Uuid) -> Option<Decision> {
+        Some(Decision {
+            wp: self.0.clone(),
+            item: self.0.view.decision(&id)?.clone(),
+        })
+    }
+    pub fn reflection(&self, id: Uuid) -> Option<Reflection> {
+        Some(Reflection {
+            wp: self.0.clone(),
+            item: self.0.view.reflection(&id)?.clone(),
+        })
+    }
+}
+
+#[Object]
+impl Werkplaats {
+    async fn id(&self) -> ID {
+        id(self.0.view.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.view.name
+    }
+    async fn municipality(&self) -> &str {
+        &self.0.view.municipality
+    }
+    /// The one question the partners work on.
+    async fn question(&self) -> &str {
+        &self.0.view.question
+    }
+    async fn methodology(&self) -> Methodology {
+        self.0.view.methodology.into()
+    }
+    /// The current phase of the step plan.
+    async fn phase(&self) -> Phase {
+        phase(self.0.view.methodology, self.0.view.phase)
+    }
+    /// Every phase of the step plan.
+    async fn phases(&self) -> Vec<Phase> {
+        self.0
+            .view
+            .methodology
+            .phases()
+            .into_iter()
+            .map(Phase::from)
+            .collect()
+    }
+    /// Number of events in the stream (as of this reading).
+    async fn version(&self) -> i32 {
+        int(self.0.view.version)
+    }
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.view.created_at)
+    }
+    async fn partners(&self) -> Vec<Partner> {
+        self.0.view.partners.iter().map(Partner::from).collect()
+    }
+    async fn members(&self) -> Vec<Member> {
+        self.0.members().into_iter().map(Member::from).collect()
+    }
+    async fn problems(&self) -> Vec<Problem> {
+        self.0
+            .view
+            .problems
+            .iter()
+            .filter_map(|p| self.problem(p.id))
+            .collect()
+    }
+    async fn solutions(&self) -> Vec<Solution> {
+        self.0
+            .view
+            .solutions
+            .iter()
+            .filter_map(|s| self.solution(s.id))
+            .collect()
+    }
+    async fn plan(&self) -> Plan {
+        Plan { wp: self.0.clone() }
+    }
+    async fn decision_log(&self) -> Vec<Decision> {
+        self.0
+            .view
+            .decisions
+            .iter()
+            .filter_map(|d| self.decision(d.id))
+            .collect()
+    }
+    async fn reflections(&self) -> Vec<Reflection> {
+        self.0
+            .view
+            .reflections
+            .iter()
+            .filter_map(|r| self.reflection(r.id))
+            .collect()
+    }
+    async fn evaluation(&self) -> Evaluation {
+        Evaluation { wp: self.0.clone() }
+    }
+    /// The audit trail, a page at a time: events after `afterVersion`, at
+    /// most `first` (1 to 1000).
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 0)] after_version: i32,
+        #[graphql(default = 100)] first: i32,
+    ) -> Result<EventPage> {
+        let app = ctx.data::<App>()?;
+        let page = app
+            .events(&self.0, i64::from(after_version), i64::from(first))
+            .await
+            .map_err(graphql_error)?;
+        Ok(EventPage {
+            events: page.events.into_iter().map(Event).collect(),
+            has_more: page.has_more,
+        })
+    }
+    /// Recomputes the hash chain from storage, up to this version.
+    async fn verify_trail(&self, ctx: &Context<'_>) -> Result<Verification> {
+        let app = ctx.data::<App>()?;
+        let verification = app.verify_trail(&self.0).await.map_err(graphql_error)?;
+        Ok(verification.into())
+    }
+}

@@ -1,0 +1,203 @@
+//! Starting the real application against a fresh database, and talking to it.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use uuid::Uuid;
+use werkplaats::config::Config;
+use werkplaats::startup::Application;
+use werkplaats::store::EventStore;
+
+/// The PostgreSQL server tests create their databases on.
+pub fn server_url() -> String {
+    std::env::var("WERKPLAATS_TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    pub admin_token: String,
+    /// A pool on the test's own database, for looking behind the API.
+    pub pool: PgPool,
+    pub store: EventStore,
+    database: String,
+    client: reqwest::Client,
+}
+
+/// Builds and starts the server on a new, migrated database.
+pub async fn spawn_app() -> TestApp {
+    let database = format!("werkplaats_test_{}", Uuid::new_v4().simple());
+    let database_url = format!("{}/{database}", server_url());
+    let admin_token = format!("admin-{}", Uuid::new_v4());
+    let config = Config {
+        database_url: database_url.clone(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        admin_token: Some(admin_token.clone()),
+        max_body_bytes: 1_048_576,
+        max_query_depth: 16,
+        max_query_complexity: 1_000,
+        db_pool_size: 8,
+    };
+    let app = Application::build(config)
+        .await
+        .expect("the application starts");
+    let address = format!("http://{}", app.local_addr().unwrap());
+    tokio::spawn(app.run());
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&database_url)
+        .await
+        .expect("the test database is reachable");
+    TestApp {
+        address,
+        admin_token,
+        store: EventStore::new(pool.clone()),
+        pool,
+        database,
+        client: reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap(),
+    }
+}
+
+impl TestApp {
+    /// `ws://127.0.0.1:PORT/graphql`
+    pub fn ws_url(&self) -> String {
+        format!("{}/graphql", self.address.replacen("http", "ws", 1))
+    }
+
+    /// Posts a GraphQL request and returns the JSON response.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let response = self
+            .post_raw(
+                token,
+                json!({"query": query, "variables": variables}).to_string(),
+            )
+            .await;
+        assert!(
+            !response.status().is_server_error(),
+            "HTTP {} for {query}",
+            response.status()
+        );
+        response.json().await.expect("a JSON response")
+    }
+
+    /// Posts any body to /graphql.
+    pub async fn post_raw(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the server answers")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
+    /// Number of events stored for a werkplaats.
+    pub async fn stored_events(&self, werkplaats: &str) -> i64 {
+        sqlx::query_scalar("select count(*) from events where stream_id = $1::uuid")
+            .bind(werkplaats)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Each test's database goes when the test does; FORCE ends the
+        // server's own connections still open in the test's runtime.
+        let database = self.database.clone();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                if let Ok(pool) = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&format!("{}/postgres", server_url()))
+                    .await
+                {
+                    let _ =
+                        sqlx::query(&format!("drop database if exists {database} with (force)"))
+                            .execute(&pool)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The error code of the first error, if any.
+pub fn error_code(response: &Value) -> Option<&str> {
+    response["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// Panics with the response unless it carries an error with `code`.
+#[track_caller]
+pub fn assert_error(response: &Value, code: &str) {
+    let codes: Vec<&str> = response["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["extensions"]["code"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(codes.contains(&code), "expected {code}, got {response}");
+}
+
+/// Panics with the response if it carries errors.
+#[track_caller]
+pub fn assert_ok(response: &Value) {
+    assert!(
+        response.get("errors").is_none(),
+        "unexpected errors: {response}"
+    );
+}
+
+pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitator { id } facilitatorToken } }";
+
+/// A werkplaats created by the admin: `(id, facilitator token)`.
+pub async fn create_werkplaats(app: &TestApp, methodology: &str) -> (String, String) {
+    let response = app
+        .graphql(
+            Some(&app.admin_token),
+            CREATE_WERKPLAATS,
+            json!({"input": {
+                "name": "Werkplaats Test",
+                "municipality": "Testdorp",
+                "question": "Hoe helpen we inwoners met schulden eerder?",
+                "methodology": methodology,
+                "facilitatorName": "Procesbegeleider",
+            }}),
+        )
+        .await;
+    assert_ok(&response);
+    let payload = &response["data"]["createWerkplaats"];
+    (
+        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
+        payload["facilitatorToken"].as_str().unwrap().to_owned(),
+    )
+}

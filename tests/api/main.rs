@@ -1,0 +1,11 @@
+//! Integration tests: the real server, started in-process on port 0 against
+//! a fresh PostgreSQL database per test, spoken to over real HTTP and
+//! websockets. One binary, one link step.
+
+mod bad_input;
+mod helpers;
+mod scenarios;
+mod schema;
+mod store;
+mod subscriptions;
+mod time_travel;
