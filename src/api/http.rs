@@ -150,13 +150,12 @@ async fn authenticate_socket(app: App, payload: serde_json::Value) -> async_grap
         .or_else(|| payload.get("Authorization"))
         .and_then(|value| value.as_str());
     let mut data = Data::default();
-    match app
+    if let Some(caller) = app
         .authenticate(authorization)
         .await
         .map_err(graphql_error)?
     {
-        Some(caller) => data.insert(caller),
-        None => {}
+        data.insert(caller);
     }
     Ok(data)
 }
