@@ -88,14 +88,15 @@ async fn graphql_post(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let request = match state.app.authenticate(authorization).await {
-        Ok(Some(caller)) => request.data(caller),
-        Ok(None) => request,
+    let (request, anonymous) = match state.app.authenticate(authorization).await {
+        Ok(Some(caller)) => (request.data(caller), false),
+        Ok(None) => (request, true),
         Err(error) => {
             let error = graphql_error(error).into_server_error(Default::default());
             return Json(Response::from_errors(vec![error])).into_response();
         }
     };
+    let with_codes = |response| with_codes(response, anonymous);
     let response = match state.schema.execute_batch(request).await {
         BatchResponse::Single(response) => BatchResponse::Single(with_codes(response)),
         BatchResponse::Batch(responses) => {
@@ -106,12 +107,20 @@ async fn graphql_post(
 }
 
 /// Errors the engine raised itself (parse, validation, variable coercion,
-/// limits) carry no code: all of them are the client's bad input.
-fn with_codes(mut response: Response) -> Response {
+/// limits) carry no code: all of them are the client's bad input — unless
+/// the client sent no token, which the contract's order of errors puts
+/// first. (Anonymous requests still reach the engine so that GraphiQL can
+/// introspect the schema.)
+fn with_codes(mut response: Response, anonymous: bool) -> Response {
+    let code = if anonymous {
+        code::UNAUTHENTICATED
+    } else {
+        code::BAD_USER_INPUT
+    };
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
-            extensions.set("code", code::BAD_USER_INPUT);
+            extensions.set("code", code);
         }
     }
     response

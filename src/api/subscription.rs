@@ -19,9 +19,12 @@ impl SubscriptionRoot {
         &self,
         ctx: &Context<'_>,
         werkplaats_id: ID,
-        #[graphql(default = 0)] after_version: i32,
+        // Nullable with a default, as the contract has it; an explicit null
+        // means the default.
+        #[graphql(default = 0)] after_version: Option<i32>,
     ) -> Result<impl Stream<Item = Event>> {
         let app = ctx.data::<App>()?;
+        let after_version = after_version.unwrap_or(0);
         let events = app
             .follow(caller(ctx), &werkplaats_id, i64::from(after_version))
             .await

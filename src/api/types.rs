@@ -615,10 +615,14 @@ impl Werkplaats {
     async fn events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 0)] after_version: i32,
-        #[graphql(default = 100)] first: i32,
+        // Nullable with a default, as the contract has them; an explicit
+        // null means the default.
+        #[graphql(default = 0)] after_version: Option<i32>,
+        #[graphql(default = 100)] first: Option<i32>,
     ) -> Result<EventPage> {
         let app = ctx.data::<App>()?;
+        let after_version = after_version.unwrap_or(0);
+        let first = first.unwrap_or(100);
         let page = app
             .events(&self.0, i64::from(after_version), i64::from(first))
             .await

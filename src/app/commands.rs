@@ -73,6 +73,11 @@ impl App {
         }
         let command_id = command_id.unwrap_or_else(Uuid::new_v4);
         let actor = caller.actor();
+        let _turn = self.writers.lock(stream_id).await;
+        if loaded.is_some() {
+            // Folded before our turn came: take in what was appended meanwhile.
+            self.catch_up(stream_id, &mut loaded).await?;
+        }
         let empty = State::default();
         for _ in 0..ATTEMPTS {
             let state = loaded.as_ref().map_or(&empty, |l| &l.state);

@@ -15,6 +15,7 @@ mod commands;
 mod error;
 mod follow;
 mod load;
+mod locks;
 mod queries;
 
 use std::collections::HashMap;
@@ -42,6 +43,7 @@ pub struct App {
     store: EventStore,
     notifier: Notifier,
     admin_token_hash: [u8; 32],
+    writers: locks::StreamLocks,
 }
 
 impl App {
@@ -50,6 +52,7 @@ impl App {
             store,
             notifier,
             admin_token_hash: hash_token(admin_token),
+            writers: locks::StreamLocks::default(),
         }
     }
 

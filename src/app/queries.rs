@@ -72,7 +72,11 @@ impl App {
                 AppError::BadInput("asOfTime lies before the werkplaats was created".into())
             })?,
         };
-        let loaded = self.load(id, version).await?.ok_or(AppError::NotFound)?;
+        let mut loaded = self.load(id, version).await?.ok_or(AppError::NotFound)?;
+        // Events missing at the end of storage must not quietly shorten the
+        // werkplaats: it stays at the version the stream records, so that
+        // `verifyTrail` checks up to there and names the first missing one.
+        loaded.at.view.version = version;
         Ok(Arc::new(loaded.at))
     }
 
