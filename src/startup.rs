@@ -2,10 +2,11 @@
 //! and the tests, which start it in-process on port 0.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use crate::api::http::{router, ServerState};
+use crate::api::http::{router, ServerState, WebsocketSettings};
 use crate::api::{build_schema, Limits};
 use crate::app::{generate_token, App};
 use crate::config::Config;
@@ -21,7 +22,9 @@ pub struct Application {
 impl Application {
     /// Connects (creating the database when missing), migrates and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let store = EventStore::connect(&config.database_url, config.db_pool_size).await?;
+        let store = EventStore::connect(&config.database_url, config.db_pool_size)
+            .await?
+            .notifying_in_transaction(config.notify_in_transaction);
         store.migrate().await?;
         Self::build_with_store(config, store).await
     }
@@ -51,6 +54,11 @@ impl Application {
             app,
             schema,
             max_body_bytes: config.max_body_bytes,
+            websocket: WebsocketSettings {
+                init_timeout: Duration::from_secs(config.ws_init_timeout_secs),
+                ping_interval: Duration::from_secs(config.ws_ping_interval_secs),
+                send_timeout: Duration::from_secs(config.ws_send_timeout_secs),
+            },
         });
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application {

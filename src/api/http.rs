@@ -8,23 +8,39 @@ use async_graphql::{
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Body;
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response as HttpResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 
 use super::error::{code, graphql_error};
-use super::WerkplaatsSchema;
+use super::{ws, WerkplaatsSchema};
 use crate::app::App;
 
 /// Most operations one batched request may carry.
 const MAX_BATCH: usize = 10;
+
+/// The websocket subprotocol async-graphql serves for older clients.
+const LEGACY_PROTOCOL: &str = "graphql-ws";
 
 #[derive(Clone)]
 pub struct ServerState {
     pub app: App,
     pub schema: WerkplaatsSchema,
     pub max_body_bytes: usize,
+    pub websocket: WebsocketSettings,
+}
+
+/// How websocket connections are kept.
+#[derive(Clone, Copy, Debug)]
+pub struct WebsocketSettings {
+    /// How long a client may take to send `connection_init`.
+    pub init_timeout: std::time::Duration,
+    /// How often the server pings.
+    pub ping_interval: std::time::Duration,
+    /// Longest a `graphql-transport-ws` send may wait for a client that does
+    /// not read before the connection is closed with 4499.
+    pub send_timeout: std::time::Duration,
 }
 
 pub fn router(state: ServerState) -> Router {
@@ -111,7 +127,7 @@ async fn graphql_post(
 /// the client sent no token, which the contract's order of errors puts
 /// first. (Anonymous requests still reach the engine so that GraphiQL can
 /// introspect the schema.)
-fn with_codes(mut response: Response, anonymous: bool) -> Response {
+pub(super) fn with_codes(mut response: Response, anonymous: bool) -> Response {
     let code = if anonymous {
         code::UNAUTHENTICATED
     } else {
@@ -126,7 +142,9 @@ fn with_codes(mut response: Response, anonymous: bool) -> Response {
     response
 }
 
-/// GraphiQL for a browser, the subscription protocol for a websocket.
+/// GraphiQL for a browser, the subscription protocol for a websocket:
+/// our own [`ws`] for `graphql-transport-ws`, async-graphql's for the
+/// legacy `graphql-ws`.
 async fn graphql_get(
     State(state): State<ServerState>,
     protocol: Result<GraphQLProtocol, StatusCode>,
@@ -141,26 +159,30 @@ async fn graphql_get(
         )
         .into_response();
     };
+    // A message larger than a request body would be refused over HTTP too.
+    let upgrade = upgrade
+        .protocols([ws::PROTOCOL, LEGACY_PROTOCOL])
+        .max_message_size(state.max_body_bytes);
+    // Preferred when offered; otherwise the client asked for the legacy
+    // protocol only, which is then what `protocol` holds.
+    if upgrade.selected_protocol().map(HeaderValue::as_bytes) == Some(ws::PROTOCOL.as_bytes()) {
+        return upgrade.on_upgrade(move |socket| ws::serve(socket, state));
+    }
     let app = state.app.clone();
     let schema = state.schema.clone();
-    upgrade
-        .protocols(["graphql-transport-ws", "graphql-ws"])
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| authenticate_socket(app, payload))
-                .serve()
-        })
+    upgrade.on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| authenticate_socket(app, payload))
+            .serve()
+    })
 }
 
-/// `connection_init` carries `{"authorization": "Bearer <token>"}`.
+/// `connection_init` of the legacy protocol: a token nobody holds is a
+/// `connection_error`.
 async fn authenticate_socket(app: App, payload: serde_json::Value) -> async_graphql::Result<Data> {
-    let authorization = payload
-        .get("authorization")
-        .or_else(|| payload.get("Authorization"))
-        .and_then(|value| value.as_str());
     let mut data = Data::default();
     if let Some(caller) = app
-        .authenticate(authorization)
+        .authenticate(ws::authorization(&payload))
         .await
         .map_err(graphql_error)?
     {

@@ -10,19 +10,25 @@
 mod enums;
 pub mod error;
 pub mod http;
+mod live;
 mod mutation;
 mod query;
 mod scalars;
 mod subscription;
 mod types;
+mod ws;
 
-use async_graphql::{Context, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 
 use crate::app::{App, Caller};
 
-pub use mutation::Mutation;
 pub use query::Query;
 pub use subscription::SubscriptionRoot;
+
+/// Every mutation: the core contract's and those of later contracts.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct Mutation(mutation::CoreMutation, live::LiveMutation);
 
 pub type WerkplaatsSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
@@ -43,7 +49,7 @@ impl Default for Limits {
 }
 
 pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
-    let builder = Schema::build(Query, Mutation, SubscriptionRoot)
+    let builder = Schema::build(Query, Mutation::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(limits.max_depth * 2);

@@ -314,10 +314,11 @@ fn action_payload(werkplaats: &Werkplaats, executed: &Executed) -> Result<Action
     })
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct CoreMutation;
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     /// Opens a werkplaats with its facilitator (admin only).
     async fn create_werkplaats(
         &self,

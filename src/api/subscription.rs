@@ -5,7 +5,8 @@ use futures::{Stream, StreamExt};
 
 use super::caller;
 use super::error::graphql_error;
-use super::types::Event;
+use super::live::PresenceEntry;
+use super::types::{Event, Werkplaats};
 use crate::app::App;
 
 pub struct SubscriptionRoot;
@@ -30,5 +31,34 @@ impl SubscriptionRoot {
             .await
             .map_err(graphql_error)?;
         Ok(events.map(Event))
+    }
+
+    /// The werkplaats after each change; under a burst a client may skip
+    /// intermediate states but always ends on the newest.
+    async fn werkplaats_changed(
+        &self,
+        ctx: &Context<'_>,
+        werkplaats_id: ID,
+    ) -> Result<impl Stream<Item = Werkplaats>> {
+        let app = ctx.data::<App>()?;
+        let states = app
+            .watch(caller(ctx), &werkplaats_id)
+            .await
+            .map_err(graphql_error)?;
+        Ok(states.map(Werkplaats))
+    }
+
+    /// Everyone connected to the werkplaats, sent again whenever it changes.
+    async fn presence(
+        &self,
+        ctx: &Context<'_>,
+        werkplaats_id: ID,
+    ) -> Result<impl Stream<Item = Vec<PresenceEntry>>> {
+        let app = ctx.data::<App>()?;
+        let presence = app
+            .watch_presence(caller(ctx), &werkplaats_id)
+            .await
+            .map_err(graphql_error)?;
+        Ok(presence.map(|entries| entries.into_iter().map(PresenceEntry::from).collect()))
     }
 }

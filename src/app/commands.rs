@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
-use crate::domain::{decide, Command, Event, State};
+use crate::domain::{decide, Command, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent, StreamChanged};
 
@@ -25,6 +25,29 @@ pub struct Executed {
     pub version: i64,
     /// A member token issued by the command (shown once).
     pub token: Option<String>,
+}
+
+fn new_event(event: &Event) -> NewEvent {
+    NewEvent {
+        event_type: event.event_type(),
+        schema_version: Event::SCHEMA_VERSION,
+        payload: event.payload(),
+    }
+}
+
+/// A new token for the member a command invites, with the personal data to
+/// keep beside the stream: the token to show once, and the record to store.
+fn issue_token(decided: &Decided) -> (Option<String>, Option<MemberRecord>) {
+    let Some(profile) = &decided.profile else {
+        return (None, None);
+    };
+    let (token, hash) = generate_token();
+    let record = MemberRecord {
+        member_id: profile.member_id,
+        name: profile.name.as_str().to_owned(),
+        token_hash: hash.to_vec(),
+    };
+    (Some(token), Some(record))
 }
 
 impl App {
@@ -83,36 +106,15 @@ impl App {
             let state = loaded.as_ref().map_or(&empty, |l| &l.state);
             let decided = decide(state, actor, command.clone())
                 .map_err(|error| AppError::refused(error, loaded.as_ref().map(|l| &l.at)))?;
-            let mut token = None;
-            let members = decided
-                .profile
-                .iter()
-                .map(|profile| {
-                    let (secret, hash) = generate_token();
-                    token = Some(secret);
-                    MemberRecord {
-                        member_id: profile.member_id,
-                        name: profile.name.as_str().to_owned(),
-                        token_hash: hash.to_vec(),
-                    }
-                })
-                .collect::<Vec<_>>();
+            let (token, member) = issue_token(&decided);
             let request = AppendRequest {
                 stream_id,
                 expected_version: state.version,
                 command_id,
                 correlation_id: command_id,
                 actor: actor.member_id(),
-                events: decided
-                    .events
-                    .iter()
-                    .map(|event| NewEvent {
-                        event_type: event.event_type(),
-                        schema_version: Event::SCHEMA_VERSION,
-                        payload: event.payload(),
-                    })
-                    .collect(),
-                members: members.clone(),
+                events: decided.events.iter().map(new_event).collect(),
+                members: member.iter().cloned().collect(),
             };
             match self.store.append(request).await {
                 Ok(Appended::Committed {
@@ -121,20 +123,18 @@ impl App {
                     recorded_at,
                 }) => {
                     for (version, event) in (first_version..).zip(&decided.events) {
-                        Loaded::push(
-                            &mut loaded,
-                            Recorded {
-                                version,
-                                recorded_at,
-                                actor: actor.member_id(),
-                                event,
-                            },
-                        )?;
+                        let recorded = Recorded {
+                            version,
+                            recorded_at,
+                            actor: actor.member_id(),
+                            event,
+                        };
+                        Loaded::push(&mut loaded, recorded)?;
                     }
                     let mut loaded = loaded.ok_or_else(|| {
                         AppError::Internal(anyhow::anyhow!("a command appended no events"))
                     })?;
-                    for member in members {
+                    if let Some(member) = member {
                         loaded.at.names.insert(member.member_id, Some(member.name));
                     }
                     self.notifier.local(StreamChanged {
@@ -153,14 +153,10 @@ impl App {
                     first_version,
                     last_version,
                 }) => {
-                    return self
-                        .replay(
-                            caller,
-                            stream_id,
-                            (prior_stream, first_version, last_version),
-                        )
-                        .await;
+                    let prior = (prior_stream, first_version, last_version);
+                    return self.replay(caller, stream_id, prior).await;
                 }
+                // Another instance appended in between: decide again on the newer state.
                 Err(AppendError::WrongExpectedVersion { .. }) if loaded.is_some() => {
                     self.catch_up(stream_id, &mut loaded).await?;
                 }

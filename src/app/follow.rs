@@ -14,8 +14,8 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::load::Loaded;
-use super::{App, AppError, Caller, EventRecord};
-use crate::store::{StoredEvent, StreamChanged};
+use super::{App, AppError, Caller, PresenceGuard, EventRecord};
+use crate::store::{until_changed, StoredEvent, Wake};
 
 /// Longest wait for a wake-up before reading the table anyway.
 const POLL: Duration = Duration::from_secs(1);
@@ -28,9 +28,11 @@ struct Follower {
     stream: Uuid,
     delivered: i64,
     pending: VecDeque<StoredEvent>,
-    wake: broadcast::Receiver<StreamChanged>,
+    wake: broadcast::Receiver<Wake>,
     /// The werkplaats folded up to `delivered`, for the actors' names and roles.
     werkplaats: Option<Loaded>,
+    /// Counts the caller as present while the subscription lives.
+    _presence: Option<PresenceGuard>,
 }
 
 impl App {
@@ -61,6 +63,7 @@ impl App {
             pending: VecDeque::new(),
             wake,
             werkplaats,
+            _presence: self.present(caller, stream).await,
         };
         Ok(futures::stream::unfold(follower, |mut f| async move {
             let record = f.next().await;
@@ -112,25 +115,6 @@ impl Follower {
 
     /// Until this stream moves past what was delivered, or [`POLL`] passes.
     async fn wait(&mut self) {
-        let stream = self.stream;
-        let delivered = self.delivered;
-        let wake = &mut self.wake;
-        let _ = tokio::time::timeout(POLL, async {
-            loop {
-                match wake.recv().await {
-                    Ok(changed) if changed.stream_id == stream && changed.version > delivered => {
-                        return
-                    }
-                    Ok(_) => continue,
-                    // Missed some wake-ups: read the table to find out.
-                    Err(broadcast::error::RecvError::Lagged(_)) => return,
-                    Err(broadcast::error::RecvError::Closed) => {
-                        tokio::time::sleep(POLL).await;
-                        return;
-                    }
-                }
-            }
-        })
-        .await;
+        until_changed(&mut self.wake, self.stream, self.delivered, POLL).await;
     }
 }

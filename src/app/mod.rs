@@ -14,8 +14,10 @@ mod auth;
 mod commands;
 mod error;
 mod follow;
+mod watch;
 mod load;
 mod locks;
+mod presence;
 mod queries;
 
 use std::collections::HashMap;
@@ -30,6 +32,7 @@ use crate::store::{EventStore, Notifier, StoredEvent};
 pub use auth::{generate_token, hash_token, Caller};
 pub use commands::Executed;
 pub use error::AppError;
+pub use presence::{Presence, PresenceEntry, PresenceGuard};
 pub use queries::{AsOf, EventPage};
 
 /// What a forgotten member is called everywhere.
@@ -44,11 +47,13 @@ pub struct App {
     notifier: Notifier,
     admin_token_hash: [u8; 32],
     writers: locks::StreamLocks,
+    presence: Presence,
 }
 
 impl App {
     pub fn new(store: EventStore, notifier: Notifier, admin_token: &str) -> App {
         App {
+            presence: Presence::start(store.clone(), &notifier),
             store,
             notifier,
             admin_token_hash: hash_token(admin_token),

@@ -241,6 +241,11 @@ impl WerkplaatsView {
         }
     }
 
+    /// Whether `id` names any item of this werkplaats.
+    pub fn contains(&self, id: &Uuid) -> bool {
+        self.index.contains_key(id)
+    }
+
     fn position(&self, id: &Uuid) -> Option<usize> {
         self.index.get(id).copied()
     }

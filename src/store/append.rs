@@ -103,9 +103,14 @@ impl EventStore {
             return Ok(prior.into());
         }
         let mut tx = self.pool.begin().await?;
-        match write(&mut tx, &request).await {
+        match write(&mut tx, &request, self.notify_in_transaction).await {
             Ok(appended) => match tx.commit().await {
-                Ok(()) => Ok(appended),
+                Ok(()) => {
+                    if !self.notify_in_transaction {
+                        self.notify_after_commit(&request, &appended).await;
+                    }
+                    Ok(appended)
+                }
                 Err(error) => self.duplicate_or(request.command_id, error.into()).await,
             },
             Err(error) => {
@@ -113,6 +118,18 @@ impl EventStore {
                 drop(tx);
                 self.duplicate_or(request.command_id, error).await
             }
+        }
+    }
+
+    /// Outside the transaction, so writers do not queue on the global lock
+    /// NOTIFY takes at commit. Should the process die right here, followers
+    /// find the events on their next poll.
+    async fn notify_after_commit(&self, request: &AppendRequest, appended: &Appended) {
+        let Appended::Committed { last_version, .. } = appended else {
+            return;
+        };
+        if let Err(error) = notify(&self.pool, request.stream_id, *last_version).await {
+            tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
         }
     }
 
@@ -148,9 +165,26 @@ impl EventStore {
     }
 }
 
+/// Wakes the followers of `stream` on every instance. A wake-up only:
+/// followers read the table from their last version, so a lost
+/// notification costs latency, never an event.
+async fn notify<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    stream: Uuid,
+    version: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(super::CHANNEL)
+        .bind(format!("{stream}:{version}"))
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
 async fn write(
     tx: &mut Transaction<'_, Postgres>,
     request: &AppendRequest,
+    notify_in_transaction: bool,
 ) -> Result<Appended, AppendError> {
     if request.expected_version == 0 {
         sqlx::query("insert into streams (id) values ($1) on conflict (id) do nothing")
@@ -254,13 +288,9 @@ async fn write(
         .await?;
     }
 
-    // A wake-up only: listeners read the table from their last version, so
-    // a lost notification costs latency, never an event.
-    sqlx::query("select pg_notify($1, $2)")
-        .bind(super::CHANNEL)
-        .bind(format!("{}:{}", request.stream_id, version))
-        .execute(&mut **tx)
-        .await?;
+    if notify_in_transaction {
+        notify(&mut **tx, request.stream_id, version).await?;
+    }
 
     Ok(Appended::Committed {
         first_version,

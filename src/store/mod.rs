@@ -23,7 +23,7 @@ use uuid::Uuid;
 pub use append::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent};
 pub use chain::event_hash;
 pub use members::TokenOwner;
-pub use notify::{Notifier, StreamChanged, CHANNEL};
+pub use notify::{until_changed, Notifier, StreamChanged, Wake, CHANNEL, PRESENCE_CHANNEL};
 pub use verify::Verification;
 
 #[derive(Debug, thiserror::Error)]
@@ -55,11 +55,24 @@ pub struct StoredEvent {
 #[derive(Clone, Debug)]
 pub struct EventStore {
     pool: PgPool,
+    /// Whether `NOTIFY` is sent inside the append transaction (see
+    /// `Config::notify_in_transaction`).
+    notify_in_transaction: bool,
 }
 
 impl EventStore {
     pub fn new(pool: PgPool) -> Self {
-        EventStore { pool }
+        EventStore {
+            pool,
+            notify_in_transaction: false,
+        }
+    }
+
+    pub fn notifying_in_transaction(self, inside: bool) -> Self {
+        EventStore {
+            notify_in_transaction: inside,
+            ..self
+        }
     }
 
     /// Connects to `url`, creating the database when it does not exist yet.
@@ -76,7 +89,7 @@ impl EventStore {
             .max_connections(pool_size)
             .connect(url)
             .await?;
-        Ok(EventStore { pool })
+        Ok(EventStore::new(pool))
     }
 
     /// Runs pending migrations. sqlx holds an advisory lock while it does,
@@ -88,6 +101,16 @@ impl EventStore {
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Tells every instance (this one included) a presence message.
+    pub async fn publish_presence(&self, message: &str) -> Result<(), StoreError> {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(PRESENCE_CHANNEL)
+            .bind(message)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Whether the database answers.

@@ -29,17 +29,25 @@ pub struct TestApp {
 
 /// Builds and starts the server on a new, migrated database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the configuration adjusted first, e.g. to shorten the
+/// websocket timeouts. The database, address and admin token stay the test's.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let database = format!("werkplaats_test_{}", Uuid::new_v4().simple());
     let database_url = format!("{}/{database}", server_url());
     let admin_token = format!("admin-{}", Uuid::new_v4());
+    let mut config = Config {
+        db_pool_size: 8,
+        ..Config::default()
+    };
+    adjust(&mut config);
     let config = Config {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".parse().unwrap(),
         admin_token: Some(admin_token.clone()),
-        max_body_bytes: 1_048_576,
-        max_query_depth: 16,
-        max_query_complexity: 1_000,
-        db_pool_size: 8,
+        ..config
     };
     let app = Application::build(config)
         .await
@@ -145,6 +153,39 @@ impl Drop for TestApp {
             });
         })
         .join();
+    }
+}
+
+/// Another server instance on a [`TestApp`]'s database, as a second
+/// instance behind a load balancer would be; it lives as long as the test.
+pub struct Instance {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+}
+
+impl Instance {
+    /// `ws://127.0.0.1:PORT/graphql`
+    pub fn ws_url(&self) -> String {
+        format!("{}/graphql", self.address.replacen("http", "ws", 1))
+    }
+}
+
+impl TestApp {
+    /// Starts a second instance on this app's database, with the same admin token.
+    pub async fn another_instance(&self) -> Instance {
+        let config = Config {
+            database_url: format!("{}/{}", server_url(), self.database),
+            bind: "127.0.0.1:0".parse().unwrap(),
+            admin_token: Some(self.admin_token.clone()),
+            db_pool_size: 8,
+            ..Config::default()
+        };
+        let app = Application::build(config)
+            .await
+            .expect("another instance starts");
+        let address = format!("http://{}", app.local_addr().unwrap());
+        tokio::spawn(app.run());
+        Instance { address }
     }
 }
 

@@ -4,8 +4,10 @@
 
 mod bad_input;
 mod helpers;
+mod live;
 mod scenarios;
 mod schema;
 mod store;
 mod subscriptions;
 mod time_travel;
+mod ws_protocol;

@@ -660,14 +660,14 @@ async fn subscribing_without_a_token_is_unauthenticated() {
         client.close().await;
     }
 
-    // Subscribing before connection_init closes the connection.
+    // Subscribing before connection_init closes the connection with 4401.
     let mut client = WsClient::connect(&app, Protocol::TransportWs).await;
     client.subscribe("1", &werkplaats, Some(0)).await;
     match client.recv().await {
-        Incoming::Closed(frame) => {
-            println!("subscriptions: subscribe before init -> closed {frame:?}")
+        Incoming::Closed(Some((4401, reason))) => {
+            println!("subscriptions: subscribe before init -> closed 4401 {reason:?}")
         }
-        other => panic!("expected the connection to close, got {other:?}"),
+        other => panic!("expected the connection to close with 4401, got {other:?}"),
     }
     println!("subscriptions: no token -> UNAUTHENTICATED, 0 events");
 }
@@ -687,7 +687,13 @@ async fn a_bad_token_in_connection_init_is_refused() {
             .init(Some(json!({"authorization": authorization})))
             .await;
         match (protocol, answer) {
-            (_, Incoming::Closed(frame)) => {
+            (Protocol::TransportWs, Incoming::Closed(Some((4403, reason)))) => {
+                assert_eq!(reason, "Forbidden");
+                println!(
+                    "subscriptions: graphql-transport-ws with {authorization:?} -> closed 4403"
+                );
+            }
+            (Protocol::LegacyWs, Incoming::Closed(frame)) => {
                 println!(
                     "subscriptions: {} with {authorization:?} -> closed {frame:?}",
                     protocol.name()
@@ -740,8 +746,8 @@ async fn a_malformed_subscription_gets_an_error_not_events() {
             }))
             .await;
         let error = subscription_error(&mut client).await;
-        // Errors the engine raises itself reach a websocket without the
-        // `extensions.code` HTTP adds (BAD_USER_INPUT); print what comes.
+        // Errors the engine raises itself carry the code HTTP gives them.
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
         println!(
             "subscriptions: malformed ({id}) -> error {:?} with code {}",
             error["message"].as_str().unwrap_or_default(),

@@ -1,0 +1,466 @@
+//! The server side of `graphql-transport-ws`
+//! (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>).
+//!
+//! Each connection runs in one task: a reader that handles the client's
+//! messages, joined with a writer that owns the socket's sending half and
+//! takes what to send from a bounded queue. Every operation runs in a task
+//! of its own that hands each result to the queue and waits until there is
+//! room before it asks its stream for the next one. So a client that reads
+//! slowly holds back only its own operations, and what a connection buffers
+//! is bounded by the queue plus one result per operation; a paused
+//! `werkplaatsEvents` follower resumes from the table, so pausing it costs no
+//! memory. A client that stops reading altogether is closed once one send
+//! has waited [`WebsocketSettings::send_timeout`]: other connections never
+//! wait for it. When the socket closes, every operation task is aborted and
+//! awaited before the connection's task ends.
+//!
+//! Results always travel as `next` (with the errors, if any, each carrying
+//! `extensions.code` as over HTTP) followed by `complete`, never as the
+//! protocol's `error` message, so that a client reads a refused operation
+//! the same way it reads one over HTTP.
+//!
+//! Close codes: the protocol's 4400 (invalid message), 4401 (`subscribe`
+//! before `connection_ack`), 4403 (a token nobody holds), 4408 (no
+//! `connection_init` in time), 4409 (an operation id already running) and
+//! 4429 (a second `connection_init`); 4500 when authentication fails inside
+//! the server; and our own 4499, "too slow; resubscribe": the client did not
+//! take a message within the send timeout. It is not among the codes the
+//! `graphql-ws` client treats as fatal, so that client reconnects and
+//! subscribes again; a `werkplaatsEvents` client passes the last version it
+//! saw as `afterVersion` and misses nothing. A connection runs at most
+//! [`MAX_OPERATIONS`] operations at a time; one more is answered with a
+//! `RATE_LIMITED` error and the connection stays open.
+//!
+//! [`WebsocketSettings::send_timeout`]: super::http::WebsocketSettings::send_timeout
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::{Request, Response, Variables};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::stream::{BoxStream, SplitSink, SplitStream};
+use futures::{SinkExt, StreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+use tokio::task::{AbortHandle, JoinSet};
+use tokio::time::{timeout, Instant, MissedTickBehavior};
+
+use super::error::{code, with_code};
+use super::http::{with_codes, ServerState};
+use crate::app::{AppError, Caller};
+
+/// The subprotocol this module speaks.
+pub const PROTOCOL: &str = "graphql-transport-ws";
+
+/// Most operations one connection runs at a time.
+const MAX_OPERATIONS: usize = 100;
+
+/// Messages waiting for the writer.
+const QUEUE: usize = 16;
+
+/// How long the closing handshake may take once a connection is over.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
+
+/// Longest close reason a close frame can carry, in bytes.
+const MAX_REASON: usize = 123;
+
+const INVALID_MESSAGE: u16 = 4400;
+const UNAUTHORIZED: u16 = 4401;
+const FORBIDDEN: u16 = 4403;
+const INIT_TIMEOUT: u16 = 4408;
+const SUBSCRIBER_EXISTS: u16 = 4409;
+const TOO_MANY_INITS: u16 = 4429;
+const TOO_SLOW: u16 = 4499;
+const INTERNAL_ERROR: u16 = 4500;
+
+/// The token in a `connection_init` payload: `{"authorization": "Bearer <token>"}`.
+pub(super) fn authorization(payload: &Value) -> Option<&str> {
+    payload
+        .get("authorization")
+        .or_else(|| payload.get("Authorization"))
+        .and_then(Value::as_str)
+}
+
+/// Serves one connection until either side ends it.
+pub async fn serve(socket: WebSocket, state: ServerState) {
+    let (sink, incoming) = socket.split();
+    let (queue, outgoing) = mpsc::channel(QUEUE);
+    let send_timeout = state.websocket.send_timeout;
+    let connection = Connection {
+        state,
+        queue,
+        session: Session::AwaitingInit,
+        operations: HashMap::new(),
+        tasks: JoinSet::new(),
+    };
+    tokio::join!(
+        connection.run(incoming),
+        write(sink, outgoing, send_timeout)
+    );
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    ConnectionInit {
+        payload: Option<Map<String, Value>>,
+    },
+    Ping,
+    Pong,
+    Subscribe {
+        id: String,
+        payload: SubscribePayload,
+    },
+    Complete {
+        id: String,
+    },
+}
+
+/// What `subscribe` asks for. (async-graphql's `Request` would take a
+/// missing `query` as empty; the protocol requires one.)
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubscribePayload {
+    query: String,
+    operation_name: Option<String>,
+    #[serde(default)]
+    variables: Variables,
+}
+
+impl From<SubscribePayload> for Request {
+    fn from(payload: SubscribePayload) -> Request {
+        let request = Request::new(payload.query).variables(payload.variables);
+        match payload.operation_name {
+            Some(name) => request.operation_name(name),
+            None => request,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ServerMessage<'a> {
+    ConnectionAck,
+    Ping,
+    Pong,
+    Next { id: &'a str, payload: &'a Response },
+    Complete { id: &'a str },
+}
+
+impl ServerMessage<'_> {
+    fn frame(&self) -> Message {
+        // JSON with string keys only: serialising cannot fail.
+        Message::text(serde_json::to_string(self).expect("a server message serialises"))
+    }
+}
+
+/// A close frame to send.
+struct Close {
+    code: u16,
+    reason: String,
+}
+
+impl Close {
+    fn new(code: u16, reason: impl Into<String>) -> Close {
+        let mut reason = reason.into();
+        if reason.len() > MAX_REASON {
+            let mut end = MAX_REASON;
+            while !reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            reason.truncate(end);
+        }
+        Close { code, reason }
+    }
+
+    fn frame(self) -> Message {
+        Message::Close(Some(CloseFrame {
+            code: self.code,
+            reason: self.reason.into(),
+        }))
+    }
+}
+
+/// A frame for the writer.
+struct Outgoing {
+    frame: Message,
+    /// Set for the results of an operation once the client completed it (or
+    /// the connection ended): those still queued are dropped unsent, so a
+    /// client that reuses the id never sees results of the old operation.
+    completed: Option<Arc<AtomicBool>>,
+}
+
+impl Outgoing {
+    fn control(frame: Message) -> Outgoing {
+        Outgoing {
+            frame,
+            completed: None,
+        }
+    }
+
+    fn wanted(&self) -> bool {
+        !self
+            .completed
+            .as_ref()
+            .is_some_and(|completed| completed.load(Ordering::Relaxed))
+    }
+}
+
+enum Session {
+    AwaitingInit,
+    /// Acknowledged; `None` is an anonymous client.
+    Ready(Option<Caller>),
+}
+
+struct Operation {
+    task: AbortHandle,
+    completed: Arc<AtomicBool>,
+}
+
+impl Operation {
+    fn stop(&self) {
+        self.completed.store(true, Ordering::Relaxed);
+        self.task.abort();
+    }
+}
+
+struct Connection {
+    state: ServerState,
+    queue: mpsc::Sender<Outgoing>,
+    session: Session,
+    /// Running operations by the client's id.
+    operations: HashMap<String, Operation>,
+    tasks: JoinSet<()>,
+}
+
+impl Connection {
+    async fn run(mut self, mut incoming: SplitStream<WebSocket>) {
+        let close = self.read(&mut incoming).await;
+        for operation in self.operations.values() {
+            operation.stop();
+        }
+        self.tasks.shutdown().await;
+        if let Some(close) = close {
+            self.send(close.frame()).await;
+        }
+        // Dropping `self` drops the last sender, which ends the writer.
+    }
+
+    /// Handles the client's messages until the connection is over; returns
+    /// the close frame to send, if any.
+    async fn read(&mut self, incoming: &mut SplitStream<WebSocket>) -> Option<Close> {
+        let settings = self.state.websocket;
+        let init_deadline = tokio::time::sleep(settings.init_timeout);
+        tokio::pin!(init_deadline);
+        let mut pings = tokio::time::interval_at(
+            Instant::now() + settings.ping_interval,
+            settings.ping_interval,
+        );
+        pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                biased;
+                // First, so that an id the client has seen complete is free
+                // again before its next message is handled.
+                Some(finished) = self.tasks.join_next_with_id() => {
+                    let task = match finished {
+                        Ok((task, ())) => task,
+                        Err(error) => error.id(),
+                    };
+                    self.operations.retain(|_, operation| operation.task.id() != task);
+                }
+                // The writer gave up: the client is gone or too slow.
+                () = self.queue.closed() => return None,
+                () = &mut init_deadline, if matches!(self.session, Session::AwaitingInit) => {
+                    return Some(Close::new(INIT_TIMEOUT, "Connection initialisation timeout"));
+                }
+                _ = pings.tick() => {
+                    // A client with a full queue is busy receiving already;
+                    // it needs no keep-alive.
+                    let _ = self.queue.try_send(Outgoing::control(ServerMessage::Ping.frame()));
+                }
+                message = incoming.next() => {
+                    let data = match message {
+                        Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
+                            message.into_data()
+                        }
+                        // tungstenite answers websocket pings itself.
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                        Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                    };
+                    if let Err(close) = self.handle(&data).await {
+                        return Some(close);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn handle(&mut self, data: &[u8]) -> Result<(), Close> {
+        let message = serde_json::from_slice(data).map_err(|error| {
+            Close::new(
+                INVALID_MESSAGE,
+                format!("Invalid message received: {error}"),
+            )
+        })?;
+        if let ClientMessage::Subscribe { id, .. } | ClientMessage::Complete { id } = &message {
+            if id.is_empty() {
+                return Err(Close::new(
+                    INVALID_MESSAGE,
+                    "Invalid message received: an empty id",
+                ));
+            }
+        }
+        match message {
+            ClientMessage::ConnectionInit { payload } => self.init(payload).await,
+            ClientMessage::Ping => {
+                self.send(ServerMessage::Pong.frame()).await;
+                Ok(())
+            }
+            ClientMessage::Pong => Ok(()),
+            ClientMessage::Subscribe { id, payload } => self.subscribe(id, payload).await,
+            ClientMessage::Complete { id } => {
+                if let Some(operation) = self.operations.remove(&id) {
+                    operation.stop();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn init(&mut self, payload: Option<Map<String, Value>>) -> Result<(), Close> {
+        if let Session::Ready(_) = self.session {
+            return Err(Close::new(
+                TOO_MANY_INITS,
+                "Too many initialisation requests",
+            ));
+        }
+        let payload = Value::Object(payload.unwrap_or_default());
+        match self.state.app.authenticate(authorization(&payload)).await {
+            Ok(caller) => {
+                self.session = Session::Ready(caller);
+                self.send(ServerMessage::ConnectionAck.frame()).await;
+                Ok(())
+            }
+            Err(AppError::Unauthenticated) => Err(Close::new(FORBIDDEN, "Forbidden")),
+            Err(error) => {
+                tracing::error!(?error, "cannot authenticate a websocket");
+                Err(Close::new(INTERNAL_ERROR, "Internal server error"))
+            }
+        }
+    }
+
+    async fn subscribe(&mut self, id: String, payload: SubscribePayload) -> Result<(), Close> {
+        let Session::Ready(caller) = self.session else {
+            return Err(Close::new(UNAUTHORIZED, "Unauthorized"));
+        };
+        if self.operations.contains_key(&id) {
+            return Err(Close::new(
+                SUBSCRIBER_EXISTS,
+                format!("Subscriber for {id} already exists"),
+            ));
+        }
+        if self.operations.len() >= MAX_OPERATIONS {
+            let error = with_code(
+                format!("a connection runs at most {MAX_OPERATIONS} operations at a time"),
+                code::RATE_LIMITED,
+            );
+            let refusal = Response::from_errors(vec![error.into_server_error(Default::default())]);
+            let next = ServerMessage::Next {
+                id: &id,
+                payload: &refusal,
+            };
+            self.send(next.frame()).await;
+            self.send(ServerMessage::Complete { id: &id }.frame()).await;
+            return Ok(());
+        }
+        let request = Request::from(payload);
+        let request = match caller {
+            Some(caller) => request.data(caller),
+            None => request,
+        };
+        let results = self.state.schema.execute_stream(request);
+        let completed = Arc::new(AtomicBool::new(false));
+        let task = self.tasks.spawn(deliver(
+            id.clone(),
+            results,
+            caller.is_none(),
+            self.queue.clone(),
+            completed.clone(),
+        ));
+        self.operations.insert(id, Operation { task, completed });
+        Ok(())
+    }
+
+    /// Queues a frame. When the writer is gone the frame is dropped; the
+    /// reader notices the closed queue and ends the connection.
+    async fn send(&self, frame: Message) {
+        let _ = self.queue.send(Outgoing::control(frame)).await;
+    }
+}
+
+/// Drives one operation: each result is queued before the next is asked
+/// for, so a slow client holds its operations back instead of letting
+/// results pile up.
+async fn deliver(
+    id: String,
+    mut results: BoxStream<'static, Response>,
+    anonymous: bool,
+    queue: mpsc::Sender<Outgoing>,
+    completed: Arc<AtomicBool>,
+) {
+    let outgoing = |frame| Outgoing {
+        frame,
+        completed: Some(completed.clone()),
+    };
+    while let Some(response) = results.next().await {
+        let response = with_codes(response, anonymous);
+        let next = ServerMessage::Next {
+            id: &id,
+            payload: &response,
+        };
+        if queue.send(outgoing(next.frame())).await.is_err() {
+            return;
+        }
+    }
+    let complete = ServerMessage::Complete { id: &id };
+    let _ = queue.send(outgoing(complete.frame())).await;
+}
+
+/// Sends queued frames one at a time. A send that cannot finish within
+/// `send_timeout` means the client stopped reading: the connection is
+/// closed with [`TOO_SLOW`] rather than kept waiting.
+async fn write(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut queue: mpsc::Receiver<Outgoing>,
+    send_timeout: Duration,
+) {
+    while let Some(outgoing) = queue.recv().await {
+        if !outgoing.wanted() {
+            continue;
+        }
+        let closing = matches!(outgoing.frame, Message::Close(_));
+        match timeout(send_timeout, sink.send(outgoing.frame)).await {
+            Ok(Ok(())) if !closing => {}
+            // Our close frame is out, or the client is gone.
+            Ok(_) => break,
+            Err(_) => {
+                tracing::info!(
+                    ?send_timeout,
+                    "closing a websocket whose client stopped reading"
+                );
+                // Best effort: the socket is full, so the frame may not get out.
+                let too_slow = Close::new(TOO_SLOW, "too slow; resubscribe").frame();
+                let _ = timeout(CLOSE_GRACE, sink.send(too_slow)).await;
+                return;
+            }
+        }
+    }
+    // Tell the reader at once, then finish the closing handshake (a client's
+    // close is answered by tungstenite on the next flush).
+    drop(queue);
+    let _ = timeout(CLOSE_GRACE, sink.close()).await;
+}
