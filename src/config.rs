@@ -52,7 +52,11 @@ pub struct Config {
     /// Inside, PostgreSQL takes a global lock at commit that serialises all
     /// writers; after, a crash between commit and notify costs a follower
     /// one poll interval. Measured by `bench-live`; off by default.
-    #[arg(long, env = "WERKPLAATS_NOTIFY_IN_TRANSACTION", default_value_t = false)]
+    #[arg(
+        long,
+        env = "WERKPLAATS_NOTIFY_IN_TRANSACTION",
+        default_value_t = false
+    )]
     pub notify_in_transaction: bool,
 
     /// Seconds between the server's pings on a websocket.

@@ -47,10 +47,18 @@ pub struct LiveMutation;
 #[Object]
 impl LiveMutation {
     /// Says what the caller is editing; never an event. Answers who is present.
-    async fn set_presence(&self, ctx: &Context<'_>, input: SetPresenceInput) -> Result<SetPresencePayload> {
+    async fn set_presence(
+        &self,
+        ctx: &Context<'_>,
+        input: SetPresenceInput,
+    ) -> Result<SetPresencePayload> {
         let app = ctx.data::<App>()?;
         let presence = app
-            .set_presence(caller(ctx), &input.werkplaats_id, input.editing.map(|id| id.0))
+            .set_presence(
+                caller(ctx),
+                &input.werkplaats_id,
+                input.editing.map(|id| id.0),
+            )
             .await
             .map_err(graphql_error)?;
         Ok(SetPresencePayload {

@@ -27,7 +27,8 @@
 //! take a message within the send timeout. It is not among the codes the
 //! `graphql-ws` client treats as fatal, so that client reconnects and
 //! subscribes again; a `werkplaatsEvents` client passes the last version it
-//! saw as `afterVersion` and misses nothing. A connection runs at most
+//! saw as `afterVersion` and misses nothing. Our 4498 closes a peer that
+//! answered nothing for three ping intervals. A connection runs at most
 //! [`MAX_OPERATIONS`] operations at a time; one more is answered with a
 //! `RATE_LIMITED` error and the connection stays open.
 //!
@@ -74,6 +75,10 @@ const INIT_TIMEOUT: u16 = 4408;
 const SUBSCRIBER_EXISTS: u16 = 4409;
 const TOO_MANY_INITS: u16 = 4429;
 const TOO_SLOW: u16 = 4499;
+/// Nothing heard for [`SILENCE_PINGS`] ping intervals: the peer is gone
+/// without closing (a dropped network), so its presence must end.
+const SILENT: u16 = 4498;
+const SILENCE_PINGS: u32 = 3;
 const INTERNAL_ERROR: u16 = 4500;
 
 /// The token in a `connection_init` payload: `{"authorization": "Bearer <token>"}`.
@@ -260,6 +265,7 @@ impl Connection {
             settings.ping_interval,
         );
         pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut last_heard = Instant::now();
         loop {
             tokio::select! {
                 biased;
@@ -278,11 +284,18 @@ impl Connection {
                     return Some(Close::new(INIT_TIMEOUT, "Connection initialisation timeout"));
                 }
                 _ = pings.tick() => {
+                    if last_heard.elapsed() >= settings.ping_interval * SILENCE_PINGS {
+                        return Some(Close::new(SILENT, "no answer to pings; reconnect"));
+                    }
                     // A client with a full queue is busy receiving already;
-                    // it needs no keep-alive.
+                    // it needs no keep-alive. The websocket-level ping is
+                    // answered by any websocket library, so even a client
+                    // that ignores the protocol's ping shows it is there.
                     let _ = self.queue.try_send(Outgoing::control(ServerMessage::Ping.frame()));
+                    let _ = self.queue.try_send(Outgoing::control(Message::Ping(Default::default())));
                 }
                 message = incoming.next() => {
+                    last_heard = Instant::now();
                     let data = match message {
                         Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => {
                             message.into_data()

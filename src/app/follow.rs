@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::load::Loaded;
-use super::{App, AppError, Caller, PresenceGuard, EventRecord};
+use super::{App, AppError, Caller, EventRecord, PresenceGuard};
 use crate::store::{until_changed, StoredEvent, Wake};
 
 /// Longest wait for a wake-up before reading the table anyway.

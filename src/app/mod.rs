@@ -14,11 +14,11 @@ mod auth;
 mod commands;
 mod error;
 mod follow;
-mod watch;
 mod load;
 mod locks;
 mod presence;
 mod queries;
+mod watch;
 
 use std::collections::HashMap;
 use std::sync::Arc;

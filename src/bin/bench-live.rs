@@ -7,23 +7,27 @@
 //! GraphQL it creates werkplaatsen, each with a partner, a PARTNER member
 //! who writes and an OBSERVER member who watches, and connects N websocket
 //! subscribers (`graphql-transport-ws`, `werkplaatsEvents`) alternately to
-//! the two instances, round-robin over the werkplaatsen. M writers then send
-//! real mutations (`recordProblem` and `planAction`) over HTTP, alternating
-//! between the instances per werkplaats. An event's commit time is its
-//! `recordedAt`, which the server stamps just before committing; its
-//! delivery time is the moment a subscriber has parsed the `next` message
-//! (servers and client share this machine's clock). The differences go into
-//! HDR histograms per receiving instance and per (writing, receiving)
-//! instance pair. After the writers stop, the benchmark waits until every
-//! subscriber has reached its werkplaats' stored head, listens a while
-//! longer for repeats, and compares the versions each subscriber received
-//! with the stored ones: lost and duplicated events must both be 0. The
-//! servers' resident memory before and after the subscribers connect gives
-//! the memory per subscriber. In the same run it inserts the same event rows
-//! with plain INSERTs at the same concurrency into a copy of the events
-//! table (the raw PostgreSQL limit our commands/s is compared with), and a
-//! short writers-only run compares `NOTIFY` inside the append transaction
-//! with `NOTIFY` after commit.
+//! the two instances, round-robin over the werkplaatsen. M writers then
+//! send real mutations (`recordProblem` and `planAction`) over HTTP,
+//! alternating between the instances per werkplaats, until `--commands` are
+//! sent or `--max-write-seconds` pass (so a run against slow servers still
+//! ends and says so). An event's commit time is its `recordedAt`, which the
+//! server stamps just before committing; its delivery time is the moment a
+//! subscriber has parsed the `next` message (servers and client share this
+//! machine's clock). The differences go into HDR histograms per receiving
+//! instance and per (writing, receiving) instance pair. After the writers
+//! stop, the benchmark waits until every subscriber has reached its
+//! werkplaats' stored head, listens a while longer for repeats, and
+//! compares the versions each subscriber received with the stored ones:
+//! lost and duplicated events must both be 0 (else the run exits with an
+//! error after printing its figures). The servers' resident memory before
+//! and after the subscribers connect gives the memory per subscriber. With
+//! the subscribers gone, a short writers-only run on fresh instance pairs
+//! compares `NOTIFY` inside the append transaction with `NOTIFY` after
+//! commit, and finally the rows the main run's commands appended are
+//! inserted again with plain INSERTs, at the same concurrency, into a copy
+//! of the events table: the raw PostgreSQL limit our commands/s is compared
+//! with.
 //!
 //! ```sh
 //! cargo run --release --bin bench-live -- --subscribers 10000 --writers 16 --commands 4000
@@ -149,12 +153,17 @@ struct BenchArgs {
     #[arg(long)]
     seconds: Option<f64>,
 
+    /// Stop writing after this many seconds even when not all --commands
+    /// are sent, so that a run against slow servers still ends and reports.
+    #[arg(long, default_value_t = 60.0)]
+    max_write_seconds: f64,
+
     /// Subscribers connecting at the same time.
     #[arg(long, default_value_t = 250)]
     connect_parallelism: usize,
 
     /// Longest wait, after the writers stop, for every subscriber to catch up.
-    #[arg(long, default_value_t = 120.0)]
+    #[arg(long, default_value_t = 60.0)]
     drain_seconds: f64,
 
     /// Mutations per mode in the writers-only NOTIFY comparison (0 skips it).
@@ -452,14 +461,21 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<Report> {
     );
 
     let budget = match args.seconds {
-        Some(seconds) => Budget::Seconds(Duration::from_secs_f64(seconds)),
-        None => Budget::Commands(args.commands),
+        Some(seconds) => Budget {
+            commands: None,
+            time: Duration::from_secs_f64(seconds),
+        },
+        None => Budget {
+            commands: Some(args.commands),
+            time: Duration::from_secs_f64(args.max_write_seconds),
+        },
     };
     let writes = run_writers(&client, &servers, &werkplaatsen, args.writers, budget).await;
     report.commands = writes.written.len() as u64;
     report.failed_commands = writes.failures.len() as u64;
     report.failure_samples = writes.failures.iter().take(3).cloned().collect();
     report.write_secs = writes.elapsed.as_secs_f64();
+    report.write_capped = writes.capped;
     report.commands_per_sec = writes.written.len() as f64 / writes.elapsed.as_secs_f64();
     report.command_latency = writes.latency.clone();
     eprintln!(
@@ -501,7 +517,10 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<Report> {
                 in_transaction,
             )
             .await?;
-            let budget = Budget::Commands(args.compare_commands);
+            let budget = Budget {
+                commands: Some(args.compare_commands),
+                time: Duration::from_secs_f64(args.max_write_seconds),
+            };
             let writes = run_writers(&client, &servers, &werkplaatsen, args.writers, budget).await;
             stop_all(servers).await;
             let rate = writes.written.len() as f64 / writes.elapsed.as_secs_f64();
@@ -667,10 +686,12 @@ fn text(value: &Value) -> anyhow::Result<String> {
 // Writers
 // ---------------------------------------------------------------------------
 
+/// How long the writers go on: until `commands` are sent, when given, or
+/// until `time` has passed, whichever comes first.
 #[derive(Clone, Copy, Debug)]
-enum Budget {
-    Commands(u64),
-    Seconds(Duration),
+struct Budget {
+    commands: Option<u64>,
+    time: Duration,
 }
 
 /// One accepted command: which event it became, through which instance.
@@ -687,6 +708,8 @@ struct Writes {
     elapsed: Duration,
     /// Request → response, in µs.
     latency: Histogram<u64>,
+    /// The time ran out before all commands of the budget were sent.
+    capped: bool,
 }
 
 /// M writers, one mutation at a time each, until the budget is spent.
@@ -705,10 +728,7 @@ async fn run_writers(
     let done = Arc::new(AtomicU64::new(0));
     let urls: Arc<Vec<String>> = Arc::new(servers.iter().map(|s| s.http.clone()).collect());
     let started = Instant::now();
-    let deadline = match budget {
-        Budget::Seconds(seconds) => Some(started + seconds),
-        Budget::Commands(_) => None,
-    };
+    let deadline = started + budget.time;
     let progress = {
         let done = done.clone();
         tokio::spawn(async move {
@@ -735,11 +755,8 @@ async fn run_writers(
                 let mut latency = latency_histogram();
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
-                    let more = match budget {
-                        Budget::Commands(total) => n < total,
-                        Budget::Seconds(_) => deadline.is_some_and(|d| Instant::now() < d),
-                    };
-                    if !more {
+                    if budget.commands.is_some_and(|total| n >= total) || Instant::now() >= deadline
+                    {
                         break;
                     }
                     let count = werkplaatsen.len() as u64;
@@ -773,6 +790,7 @@ async fn run_writers(
         failures: Vec::new(),
         elapsed: Duration::ZERO,
         latency: latency_histogram(),
+        capped: false,
     };
     for task in tasks {
         match task.await {
@@ -785,6 +803,8 @@ async fn run_writers(
         }
     }
     writes.elapsed = started.elapsed();
+    let sent = (writes.written.len() + writes.failures.len()) as u64;
+    writes.capped = budget.commands.is_some_and(|total| sent < total);
     progress.abort();
     writes
 }
@@ -1400,6 +1420,7 @@ struct Report {
     setup_secs: f64,
     connect_secs: f64,
     write_secs: f64,
+    write_capped: bool,
     drain_secs: f64,
     drained: bool,
     total_secs: f64,
@@ -1432,6 +1453,7 @@ impl Report {
             setup_secs: 0.0,
             connect_secs: 0.0,
             write_secs: 0.0,
+            write_capped: false,
             drain_secs: 0.0,
             drained: false,
             total_secs: 0.0,
@@ -1500,7 +1522,10 @@ impl Report {
             a.writers,
             match a.seconds {
                 Some(seconds) => format!("{seconds} s of writing"),
-                None => format!("{} commands", a.commands),
+                None => format!(
+                    "{} commands (at most {} s of writing)",
+                    a.commands, a.max_write_seconds
+                ),
             }
         );
         let _ = writeln!(
@@ -1527,6 +1552,13 @@ impl Report {
             ms(self.command_latency.value_at_quantile(0.5)),
             ms(self.command_latency.value_at_quantile(0.99)),
         );
+        if self.write_capped {
+            let _ = writeln!(
+                out,
+                "  stopped by --max-write-seconds {} before all {} commands were sent",
+                a.max_write_seconds, a.commands
+            );
+        }
         for sample in &self.failure_samples {
             let _ = writeln!(out, "  failure: {sample}");
         }
@@ -1625,6 +1657,7 @@ impl Report {
             "writers": self.args.writers,
             "commands": self.commands,
             "failed_commands": self.failed_commands,
+            "write_capped": self.write_capped,
             "commands_per_sec": round1(self.commands_per_sec),
             "raw_inserts_per_sec": round1(self.raw_inserts_per_sec),
             "ratio_to_raw_insert": (self.ratio() * 1000.0).round() / 1000.0,

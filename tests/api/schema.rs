@@ -467,7 +467,10 @@ async fn graphiql_and_health_are_served() {
 #[test]
 fn the_served_schema_contains_the_live_contract_unchanged() {
     let checked = assert_contains_contract("live.graphql");
-    assert!(checked.types >= 5, "the whole contract was read: {checked:?}");
+    assert!(
+        checked.types >= 5,
+        "the whole contract was read: {checked:?}"
+    );
     println!(
         "schema: live.graphql: {} types, {} fields, {} arguments, {} input fields checked",
         checked.types, checked.fields, checked.arguments, checked.input_fields
