@@ -1,24 +1,25 @@
 //! Following a werkplaats live: every stored event after a version, then
 //! each new one, in order, with no gaps and no repeats.
 //!
-//! The follower never trusts a notification for content: it always reads
-//! the table after the last version it delivered. A notification (from any
-//! instance, through PostgreSQL) only ends its wait early; without one it
-//! looks again after [`POLL`], so a lost notification costs at most that.
+//! A follower first reads the table after the version it was asked for,
+//! then takes new events from this instance's feed of the werkplaats
+//! (`feed.rs`). It checks every event against the last version it
+//! delivered: one it has already delivered is skipped, and a gap (the feed
+//! dropped events because this follower was too slow) is filled by reading
+//! the table again. The table is the truth; the feed only saves every
+//! follower from polling it.
 
 use std::collections::VecDeque;
-use std::time::Duration;
+use std::sync::Arc;
 
 use futures::Stream;
-use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 
+use super::feed::Feed;
 use super::load::Loaded;
 use super::{App, AppError, Caller, EventRecord, PresenceGuard};
-use crate::store::{until_changed, StoredEvent, Wake};
-
-/// Longest wait for a wake-up before reading the table anyway.
-const POLL: Duration = Duration::from_secs(1);
+use crate::store::StoredEvent;
 
 /// Events read from the table at a time.
 const BATCH: i64 = 500;
@@ -27,10 +28,12 @@ struct Follower {
     app: App,
     stream: Uuid,
     delivered: i64,
-    pending: VecDeque<StoredEvent>,
-    wake: broadcast::Receiver<Wake>,
-    /// The werkplaats folded up to `delivered`, for the actors' names and roles.
+    pending: VecDeque<EventRecord>,
+    feed: Feed,
+    /// While reading the table: the werkplaats folded up to what was read,
+    /// for the actors' names and roles. Dropped once caught up.
     werkplaats: Option<Loaded>,
+    caught_up: bool,
     /// Counts the caller as present while the subscription lives.
     _presence: Option<PresenceGuard>,
 }
@@ -48,21 +51,17 @@ impl App {
         if after < 0 {
             return Err(AppError::BadInput("afterVersion must be at least 0".into()));
         }
-        // Subscribe before the first read, so nothing appended in between
-        // goes unnoticed.
-        let wake = self.notifier.subscribe();
-        let werkplaats = if after > 0 {
-            self.load(stream, after).await?
-        } else {
-            None
-        };
+        // Join the feed before the first read, so nothing appended in
+        // between goes unseen.
+        let feed = self.feed(stream);
         let follower = Follower {
             app: self.clone(),
             stream,
             delivered: after,
             pending: VecDeque::new(),
-            wake,
-            werkplaats,
+            feed,
+            werkplaats: None,
+            caught_up: false,
             _presence: self.present(caller, stream).await,
         };
         Ok(futures::stream::unfold(follower, |mut f| async move {
@@ -75,46 +74,108 @@ impl App {
 impl Follower {
     async fn next(&mut self) -> EventRecord {
         loop {
-            if let Some(stored) = self.pending.pop_front() {
-                self.delivered = stored.version;
-                match self.fold(&stored).await {
-                    Ok(()) => {}
-                    Err(error) => tracing::warn!(%error, "cannot fold a followed event"),
-                }
-                let actor = stored
-                    .actor_id
-                    .and_then(|id| self.werkplaats.as_ref().and_then(|w| w.at.member(&id)));
-                return EventRecord { stored, actor };
+            if let Some(record) = self.pending.pop_front() {
+                self.delivered = record.stored.version;
+                return record;
             }
-            match self
-                .app
-                .store
-                .read_stream(self.stream, self.delivered, i64::MAX, BATCH)
-                .await
-            {
-                Ok(batch) if !batch.is_empty() => {
-                    self.pending.extend(batch);
-                    continue;
-                }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "cannot read a followed stream"),
+            if !self.caught_up {
+                self.read_table().await;
+                continue;
             }
-            self.wait().await;
+            let received = match self.feed.events.try_recv() {
+                Err(TryRecvError::Empty) => self.feed.events.recv().await.map_err(|e| match e {
+                    RecvError::Lagged(n) => TryRecvError::Lagged(n),
+                    RecvError::Closed => TryRecvError::Closed,
+                }),
+                other => other,
+            };
+            match received {
+                Ok(record) => self.take(record),
+                // Dropped events for this follower: fill in from the table.
+                Err(TryRecvError::Lagged(_)) => self.caught_up = false,
+                Err(TryRecvError::Closed | TryRecvError::Empty) => {
+                    self.feed = self.app.feed(self.stream);
+                    self.caught_up = false;
+                }
+            }
         }
     }
 
-    async fn fold(&mut self, stored: &StoredEvent) -> Result<(), AppError> {
-        Loaded::push_stored(&mut self.werkplaats, stored)?;
-        if stored.event_type == "MemberInvited" {
-            if let Some(loaded) = &mut self.werkplaats {
-                loaded.at.names = self.app.store.member_names(self.stream).await?;
+    /// Takes an event from the feed: the next one is delivered, one already
+    /// delivered is skipped, a later one means a gap to fill from the table.
+    fn take(&mut self, record: Arc<EventRecord>) {
+        let version = record.stored.version;
+        if version == self.delivered + 1 {
+            self.pending.push_back(Arc::unwrap_or_clone(record));
+        } else if version > self.delivered + 1 {
+            self.caught_up = false;
+        }
+    }
+
+    /// Reads the table after what was delivered; caught up when it has nothing more.
+    async fn read_table(&mut self) {
+        let batch = match self
+            .app
+            .store
+            .read_stream(self.stream, self.delivered, i64::MAX, BATCH)
+            .await
+        {
+            Ok(batch) => batch,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a followed stream");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                return;
             }
+        };
+        if batch.is_empty() {
+            // Caught up only once the table has given everything up to the
+            // feed's position: every later event reaches us through the feed.
+            let position = self
+                .feed
+                .position
+                .wait_for(Option::is_some)
+                .await
+                .map(|position| position.unwrap_or(0));
+            let Ok(position) = position else {
+                // The feed ended under us: join a new one.
+                self.feed = self.app.feed(self.stream);
+                return;
+            };
+            if position <= self.delivered {
+                self.caught_up = true;
+                self.werkplaats = None;
+            }
+            return;
+        }
+        if let Err(error) = self.fold(batch).await {
+            tracing::warn!(%error, "cannot fold a followed stream");
+        }
+    }
+
+    /// Folds a batch read from the table and queues it with its actors.
+    async fn fold(&mut self, batch: Vec<StoredEvent>) -> Result<(), AppError> {
+        if self.werkplaats.is_none() && self.delivered > 0 {
+            self.werkplaats = self.app.load(self.stream, self.delivered).await?;
+        }
+        // Names live beside the stream: fetch them when the fold starts or
+        // someone new was invited, before anyone in the batch acts.
+        let mut names =
+            if self.werkplaats.is_none() || batch.iter().any(|e| e.event_type == "MemberInvited") {
+                Some(self.app.store.member_names(self.stream).await?)
+            } else {
+                None
+            };
+        for stored in batch {
+            Loaded::push_stored(&mut self.werkplaats, &stored)?;
+            let Some(loaded) = self.werkplaats.as_mut() else {
+                continue;
+            };
+            if let Some(names) = names.take() {
+                loaded.at.names = names;
+            }
+            let actor = stored.actor_id.and_then(|id| loaded.at.member(&id));
+            self.pending.push_back(EventRecord { stored, actor });
         }
         Ok(())
-    }
-
-    /// Until this stream moves past what was delivered, or [`POLL`] passes.
-    async fn wait(&mut self) {
-        until_changed(&mut self.wake, self.stream, self.delivered, POLL).await;
     }
 }

@@ -13,6 +13,7 @@
 mod auth;
 mod commands;
 mod error;
+mod feed;
 mod follow;
 mod load;
 mod locks;
@@ -48,6 +49,7 @@ pub struct App {
     admin_token_hash: [u8; 32],
     writers: locks::StreamLocks,
     presence: Presence,
+    feeds: feed::Feeds,
 }
 
 impl App {
@@ -58,6 +60,7 @@ impl App {
             notifier,
             admin_token_hash: hash_token(admin_token),
             writers: locks::StreamLocks::default(),
+            feeds: feed::Feeds::default(),
         }
     }
 

@@ -1,28 +1,26 @@
 //! Watching a werkplaats: its whole state after each change.
 //!
-//! The watcher keeps the werkplaats folded and, when woken, folds whatever
-//! was appended since. A burst of events is therefore one step, and a
-//! client that reads slowly is not sent a queue of stale states: each time
-//! it asks for the next one, it gets the newest.
+//! The watcher keeps the werkplaats folded and takes new events from this
+//! instance's feed (`feed.rs`), folding every event that is waiting before
+//! it answers. A burst of events is therefore one step, and a client that
+//! reads slowly is not sent a queue of stale states: each time it asks for
+//! the next one, it gets the newest. A gap (the feed dropped events for a
+//! slow watcher) is filled from the table.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::Stream;
-use tokio::sync::broadcast;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 
+use super::feed::Feed;
 use super::load::Loaded;
-use super::{App, AppError, Caller, PresenceGuard, WerkplaatsAt};
-use crate::store::{until_changed, Wake};
-
-/// Longest wait for a wake-up before looking at the table anyway.
-const POLL: Duration = Duration::from_secs(1);
+use super::{App, AppError, Caller, EventRecord, PresenceGuard, WerkplaatsAt};
 
 struct Watcher {
     app: App,
     stream: Uuid,
-    wake: broadcast::Receiver<Wake>,
+    feed: Feed,
     werkplaats: Option<Loaded>,
     /// The version last sent; `None` before the first.
     sent: Option<i64>,
@@ -38,13 +36,22 @@ impl App {
         id: &str,
     ) -> Result<impl Stream<Item = Arc<WerkplaatsAt>> + Send + 'static, AppError> {
         let stream = self.visible_werkplaats(caller, id).await?;
-        // Subscribe before the first read, so no change goes unnoticed.
-        let wake = self.notifier.subscribe();
-        let werkplaats = self.load(stream, i64::MAX).await?;
+        // Join the feed before the first read, so no change goes unseen.
+        let mut feed = self.feed(stream);
+        let mut werkplaats = self.load(stream, i64::MAX).await?;
+        // Whatever the feed had read before it started sending is in the table.
+        let position = feed
+            .position
+            .wait_for(Option::is_some)
+            .await
+            .map(|p| p.unwrap_or(0));
+        if position.is_ok_and(|p| p > werkplaats.as_ref().map_or(0, |w| w.state.version)) {
+            self.catch_up(stream, &mut werkplaats).await?;
+        }
         let watcher = Watcher {
             app: self.clone(),
             stream,
-            wake,
+            feed,
             werkplaats,
             sent: None,
             _presence: self.present(caller, stream).await,
@@ -69,16 +76,49 @@ impl Watcher {
                     return Arc::new(loaded.at.clone());
                 }
             }
-            self.wait().await;
-            if let Err(error) = self.app.catch_up(self.stream, &mut self.werkplaats).await {
-                tracing::warn!(%error, "cannot read a watched werkplaats");
+            let first = self.feed.events.recv().await;
+            let mut received = vec![first];
+            // Fold the whole burst before answering.
+            loop {
+                match self.feed.events.try_recv() {
+                    Ok(record) => received.push(Ok(record)),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Lagged(n)) => received.push(Err(RecvError::Lagged(n))),
+                    Err(TryRecvError::Closed) => received.push(Err(RecvError::Closed)),
+                }
+            }
+            for record in received {
+                if let Err(error) = self.take(record).await {
+                    tracing::warn!(%error, "cannot fold a watched werkplaats");
+                }
             }
         }
     }
 
-    /// Until the stream moves past what was sent, or [`POLL`] passes.
-    async fn wait(&mut self) {
-        let version = self.version();
-        until_changed(&mut self.wake, self.stream, version, POLL).await;
+    async fn take(
+        &mut self,
+        received: Result<Arc<EventRecord>, RecvError>,
+    ) -> Result<(), AppError> {
+        match received {
+            Ok(record) if record.stored.version == self.version() + 1 => {
+                Loaded::push_stored(&mut self.werkplaats, &record.stored)?;
+                if record.stored.event_type == "MemberInvited" {
+                    let names = self.app.store.member_names(self.stream).await?;
+                    if let Some(loaded) = self.werkplaats.as_mut() {
+                        loaded.at.names = names;
+                    }
+                }
+                Ok(())
+            }
+            Ok(record) if record.stored.version <= self.version() => Ok(()),
+            // A gap, or events dropped for this slow watcher: read the table.
+            Ok(_) | Err(RecvError::Lagged(_)) => {
+                self.app.catch_up(self.stream, &mut self.werkplaats).await
+            }
+            Err(RecvError::Closed) => {
+                self.feed = self.app.feed(self.stream);
+                self.app.catch_up(self.stream, &mut self.werkplaats).await
+            }
+        }
     }
 }

@@ -1,0 +1,159 @@
+//! One reader per werkplaats per instance.
+//!
+//! Live readers of a werkplaats do not each poll the events table: a single
+//! feed task per werkplaats (on each instance that has readers for it) is
+//! woken by notifications, reads what is new once, folds it to know each
+//! actor, and broadcasts the events to every local reader. A reader joins
+//! the feed first and then reads the table itself until it has reached the
+//! feed's position: from there on the feed has everything it still needs. A
+//! reader that falls so far behind that the broadcast drops events for it
+//! reads the table again from its last version. The feed is a shortcut;
+//! correctness rests on the table. It ends when its last reader is gone.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{broadcast, watch};
+use uuid::Uuid;
+
+use super::load::Loaded;
+use super::{App, EventRecord};
+use crate::store::until_changed;
+
+/// Longest wait for a wake-up before the feed reads the table anyway.
+const POLL: Duration = Duration::from_secs(1);
+/// Events read from the table at a time.
+const BATCH: i64 = 500;
+/// Events a slow reader may be behind before it must read the table.
+const CAPACITY: usize = 256;
+/// Pause after the feed failed to read.
+const RETRY: Duration = Duration::from_millis(500);
+
+/// A reader's end of a feed.
+pub(super) struct Feed {
+    pub events: broadcast::Receiver<Arc<EventRecord>>,
+    /// The version up to which the feed has sent every event; `None` until
+    /// it has read the stream's head.
+    pub position: watch::Receiver<Option<i64>>,
+}
+
+#[derive(Clone)]
+struct Sender {
+    events: broadcast::Sender<Arc<EventRecord>>,
+    position: watch::Receiver<Option<i64>>,
+}
+
+#[derive(Clone, Default)]
+pub(super) struct Feeds {
+    senders: Arc<Mutex<HashMap<Uuid, Sender>>>,
+}
+
+impl Feeds {
+    fn senders(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Sender>> {
+        self.senders.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl App {
+    /// Joins this instance's feed of `stream`, starting it when needed.
+    pub(super) fn feed(&self, stream: Uuid) -> Feed {
+        let mut senders = self.feeds.senders();
+        if let Some(sender) = senders.get(&stream) {
+            return Feed {
+                events: sender.events.subscribe(),
+                position: sender.position.clone(),
+            };
+        }
+        let (events, receiver) = broadcast::channel(CAPACITY);
+        let (position_sender, position) = watch::channel(None);
+        senders.insert(
+            stream,
+            Sender {
+                events: events.clone(),
+                position: position.clone(),
+            },
+        );
+        tokio::spawn(self.clone().run_feed(stream, events, position_sender));
+        Feed {
+            events: receiver,
+            position,
+        }
+    }
+
+    async fn run_feed(
+        self,
+        stream: Uuid,
+        events: broadcast::Sender<Arc<EventRecord>>,
+        position: watch::Sender<Option<i64>>,
+    ) {
+        let mut wake = self.notifier.subscribe();
+        let mut werkplaats: Option<Loaded> = None;
+        loop {
+            {
+                // Under the lock, so no reader joins a feed that is ending.
+                let mut senders = self.feeds.senders();
+                if events.receiver_count() == 0 {
+                    senders.remove(&stream);
+                    return;
+                }
+            }
+            let read = if position.borrow().is_none() {
+                self.load(stream, i64::MAX).await.map(|loaded| {
+                    let head = loaded.as_ref().map_or(0, |l| l.state.version);
+                    werkplaats = loaded;
+                    position.send_replace(Some(head));
+                })
+            } else {
+                self.read_into(stream, &mut werkplaats, &events, &position)
+                    .await
+            };
+            if let Err(error) = read {
+                tracing::warn!(%error, "a werkplaats feed cannot read");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+            let version = werkplaats.as_ref().map_or(0, |w| w.state.version);
+            until_changed(&mut wake, stream, version, POLL).await;
+        }
+    }
+
+    /// Reads what was appended after the feed's version, folds it and
+    /// sends it on, advancing the position after each event.
+    async fn read_into(
+        &self,
+        stream: Uuid,
+        werkplaats: &mut Option<Loaded>,
+        events: &broadcast::Sender<Arc<EventRecord>>,
+        position: &watch::Sender<Option<i64>>,
+    ) -> Result<(), super::AppError> {
+        loop {
+            let after = werkplaats.as_ref().map_or(0, |w| w.state.version);
+            let batch = self
+                .store
+                .read_stream(stream, after, i64::MAX, BATCH)
+                .await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            if batch.iter().any(|e| e.event_type == "MemberInvited") {
+                // Names live beside the stream; fetch them before folding so
+                // a member who acts in the same batch is known by name.
+                let names = self.store.member_names(stream).await?;
+                if let Some(loaded) = werkplaats.as_mut() {
+                    loaded.at.names = names;
+                }
+            }
+            for stored in batch {
+                Loaded::push_stored(werkplaats, &stored)?;
+                let version = stored.version;
+                let actor = stored
+                    .actor_id
+                    .and_then(|id| werkplaats.as_ref().and_then(|w| w.at.member(&id)));
+                // No reader left is fine: the feed ends on its next round.
+                let _ = events.send(Arc::new(EventRecord { stored, actor }));
+                position.send_replace(Some(version));
+            }
+        }
+    }
+}
