@@ -16,6 +16,7 @@ pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
+pub mod progress;
 pub mod projections;
 pub mod startup;
 pub mod store;
