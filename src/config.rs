@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/werkplaats";
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/werkplaats";
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
 const DEFAULT_MAX_QUERY_DEPTH: usize = 16;
@@ -11,6 +11,8 @@ const DEFAULT_DB_POOL_SIZE: u32 = 16;
 const DEFAULT_WS_INIT_TIMEOUT_SECS: u64 = 10;
 const DEFAULT_WS_PING_INTERVAL_SECS: u64 = 15;
 const DEFAULT_WS_SEND_TIMEOUT_SECS: u64 = 30;
+const DEFAULT_SNAPSHOT_EVERY: u64 = 1_000;
+const DEFAULT_SNAPSHOT_CACHE: usize = 128;
 
 /// How a server instance is set up. Every field is a `--flag` and an
 /// environment variable, as the contract's README names them.
@@ -67,6 +69,18 @@ pub struct Config {
     /// (then closed with 4499, "too slow; resubscribe").
     #[arg(long, env = "WERKPLAATS_WS_SEND_TIMEOUT_SECS", default_value_t = DEFAULT_WS_SEND_TIMEOUT_SECS)]
     pub ws_send_timeout_secs: u64,
+
+    /// Keep the folded state of a werkplaats in memory every so many events,
+    /// so that reading a version folds fewer events than that (0: never).
+    /// A cache only: rebuilt from the events at will. Measured by `bench-replay`.
+    #[arg(long, env = "WERKPLAATS_SNAPSHOT_EVERY", default_value_t = DEFAULT_SNAPSHOT_EVERY)]
+    pub snapshot_every: u64,
+
+    /// Most snapshots kept in memory; the least recently used go first.
+    /// A snapshot is as large as its werkplaats's read model (about 6 MB at
+    /// 100,000 events in `bench-replay`'s mix, far less for usual ones).
+    #[arg(long, env = "WERKPLAATS_SNAPSHOT_CACHE", default_value_t = DEFAULT_SNAPSHOT_CACHE)]
+    pub snapshot_cache: usize,
 }
 
 impl Default for Config {
@@ -84,6 +98,8 @@ impl Default for Config {
             ws_init_timeout_secs: DEFAULT_WS_INIT_TIMEOUT_SECS,
             ws_ping_interval_secs: DEFAULT_WS_PING_INTERVAL_SECS,
             ws_send_timeout_secs: DEFAULT_WS_SEND_TIMEOUT_SECS,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
+            snapshot_cache: DEFAULT_SNAPSHOT_CACHE,
         }
     }
 }

@@ -11,6 +11,7 @@
 //!   werkplaats is the fold of its first events.
 //! - [`app`]: authenticate, load, decide, append; reads and live follows.
 //! - [`api`]: the GraphQL schema and its HTTP/websocket shell.
+//! - [`trail`]: the JSON Lines export and its offline verifier.
 
 pub mod api;
 pub mod app;
@@ -18,6 +19,8 @@ pub mod config;
 pub mod domain;
 pub mod progress;
 pub mod projections;
+pub mod report;
 pub mod startup;
 pub mod store;
 pub mod timestamp;
+pub mod trail;

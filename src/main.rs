@@ -26,6 +26,12 @@ enum Command {
     Migrate(Config),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Write a werkplaats's trail as JSON Lines (header, then one event a line).
+    Export(werkplaats::trail::cli::ExportArgs),
+    /// Check an export offline: hashes, links, versions, head and checkpoints.
+    Verify(werkplaats::trail::cli::VerifyArgs),
+    /// Write the evaluation report of a werkplaats as one self-contained HTML file.
+    Report(werkplaats::report::cli::ReportArgs),
 }
 
 #[tokio::main]
@@ -35,6 +41,9 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Schema => print!("{}", werkplaats::api::sdl()),
+        Command::Export(args) => werkplaats::trail::cli::run_export(args).await?,
+        Command::Verify(args) => werkplaats::trail::cli::run_verify(args)?,
+        Command::Report(args) => werkplaats::report::cli::run_report(args).await?,
         Command::Migrate(config) => {
             let store = EventStore::connect(&config.database_url, 2).await?;
             store.migrate().await?;

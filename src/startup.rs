@@ -42,7 +42,8 @@ impl Application {
             }
         };
         let notifier = Notifier::start(&store);
-        let app = App::new(store, notifier, &admin_token);
+        let app = App::new(store, notifier, &admin_token)
+            .with_snapshots(config.snapshot_every, config.snapshot_cache);
         let schema = build_schema(
             Some(app.clone()),
             Limits {

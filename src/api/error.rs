@@ -2,10 +2,8 @@
 //! contract's `extensions.code`.
 
 use async_graphql::{ErrorExtensions, Value};
-use serde_json::json;
 
-use super::types::phase;
-use crate::app::{AppError, WerkplaatsAt};
+use crate::app::{render, AppError, WerkplaatsAt};
 use crate::domain::ConflictOn;
 
 /// The contract's error codes.
@@ -52,51 +50,19 @@ pub fn graphql_error(error: AppError) -> async_graphql::Error {
 
 /// The item a stale version collided with, as the werkplaats query shows it.
 fn conflicting(on: ConflictOn, wp: &WerkplaatsAt) -> (i64, serde_json::Value) {
-    let view = &wp.view;
     match on {
-        ConflictOn::Phase { current } => {
-            let p = phase(view.methodology, current);
-            (
-                i64::from(current),
-                json!({"number": p.number, "key": p.key, "title": p.title}),
-            )
-        }
+        ConflictOn::Phase { current } => (
+            i64::from(current),
+            render::phase(wp.view.methodology, current),
+        ),
         ConflictOn::Action {
             id,
             current_version,
-        } => {
-            let Some(action) = view.action(&id) else {
-                return (current_version, serde_json::Value::Null);
-            };
-            let partner = |id| {
-                view.partner(id)
-                    .map(|p| json!({"id": p.id, "name": p.name, "kind": p.kind}))
-            };
-            let solution = action.solution.and_then(|s| view.solution(&s)).map(|s| {
-                json!({
-                    "id": s.id,
-                    "title": s.title,
-                    "description": s.description,
-                    "basis": s.basis,
-                    "addresses": s.addresses.iter().map(|p| json!({"id": p})).collect::<Vec<_>>(),
-                    "version": s.version,
-                })
-            });
-            (
-                current_version,
-                json!({
-                    "id": action.id,
-                    "title": action.title,
-                    "goal": action.goal,
-                    "status": action.status,
-                    "cycle": action.cycle,
-                    "owner": partner(&action.owner),
-                    "dueDate": action.due_date.map(|d| d.format("%Y-%m-%d").to_string()),
-                    "solution": solution,
-                    "findings": action.findings,
-                    "version": action.version,
-                }),
-            )
-        }
+        } => (
+            current_version,
+            wp.view
+                .action(&id)
+                .map_or(serde_json::Value::Null, |a| render::action(wp, a)),
+        ),
     }
 }

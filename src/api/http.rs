@@ -1,5 +1,6 @@
 //! HTTP and websocket endpoints: `POST /graphql`, GraphiQL and websockets on
-//! `GET /graphql`, `/healthz` and `/readyz`.
+//! `GET /graphql`, `/healthz` and `/readyz`, and the evaluation report on
+//! `GET /werkplaatsen/{id}/report` (handled in `report.rs`).
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{
@@ -51,6 +52,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/werkplaatsen/{id}/report", get(super::report::report))
         .with_state(state)
 }
 

@@ -7,12 +7,15 @@
 //! error the GraphQL engine raises itself (a malformed query, a wrong
 //! variable type, a limit exceeded) is bad input from the client.
 
+mod audit;
+mod checkpoint;
 mod enums;
 pub mod error;
 pub mod http;
 mod live;
 mod mutation;
 mod query;
+mod report;
 mod scalars;
 mod subscription;
 mod types;
@@ -28,7 +31,11 @@ pub use subscription::SubscriptionRoot;
 /// Every mutation: the core contract's and those of later contracts.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct Mutation(mutation::CoreMutation, live::LiveMutation);
+pub struct Mutation(
+    mutation::CoreMutation,
+    live::LiveMutation,
+    checkpoint::CheckpointMutation,
+);
 
 pub type WerkplaatsSchema = Schema<Query, Mutation, SubscriptionRoot>;
 

@@ -71,7 +71,9 @@ fn subject(executed: &Executed) -> Option<Uuid> {
             domain::Event::ReflectionRecorded(e) => e.reflection_id,
             domain::Event::IndicatorDefined(e) => e.indicator_id,
             domain::Event::MeasurementRecorded(e) => e.indicator_id,
-            domain::Event::WerkplaatsCreated(_) | domain::Event::PhaseAdvanced(_) => return None,
+            domain::Event::WerkplaatsCreated(_)
+            | domain::Event::PhaseAdvanced(_)
+            | domain::Event::CheckpointRecorded(_) => return None,
         })
     })
 }

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject, ID};
 use uuid::Uuid;
 
+use super::audit;
+use super::checkpoint;
 use super::enums::*;
 use super::error::graphql_error;
 use super::scalars::{Date, DateTime};
@@ -304,6 +306,14 @@ impl Decision {
     /// The version of its `DecisionRecorded` event.
     async fn at_version(&self) -> i32 {
         int(self.item.at_version)
+    }
+    /// Each item of `basedOn`, as it was at `atVersion`.
+    async fn provenance(&self, ctx: &Context<'_>) -> Result<Vec<audit::ProvenanceItem>> {
+        audit::provenance(ctx, &self.wp, &self.item).await
+    }
+    /// Ids of the actions and decisions that later refer to this decision.
+    async fn referenced_by(&self) -> Vec<ID> {
+        audit::referenced_by(&self.wp, &self.item)
     }
 }
 
@@ -631,6 +641,28 @@ impl Werkplaats {
             events: page.events.into_iter().map(Event).collect(),
             has_more: page.has_more,
         })
+    }
+    /// What changed after `fromVersion` up to and including `toVersion`
+    /// (default: this version).
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        from_version: i32,
+        to_version: Option<i32>,
+    ) -> Result<audit::Changes> {
+        audit::changes(ctx, &self.0, from_version, to_version).await
+    }
+    /// The checkpoints recorded up to this version.
+    async fn checkpoints(&self) -> Result<Vec<checkpoint::Checkpoint>> {
+        checkpoint::checkpoints(&self.0)
+    }
+    /// Valid only if the chain verifies and holds each given hash at its version.
+    async fn verify_checkpoints(
+        &self,
+        ctx: &Context<'_>,
+        checkpoints: Vec<checkpoint::CheckpointInput>,
+    ) -> Result<Verification> {
+        checkpoint::verify_checkpoints(ctx, &self.0, checkpoints).await
     }
     /// Recomputes the hash chain from storage, up to this version.
     async fn verify_trail(&self, ctx: &Context<'_>) -> Result<Verification> {

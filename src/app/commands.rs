@@ -104,7 +104,10 @@ impl App {
         let empty = State::default();
         for _ in 0..ATTEMPTS {
             let state = loaded.as_ref().map_or(&empty, |l| &l.state);
-            let decided = decide(state, actor, command.clone())
+            let command = self
+                .with_head(stream_id, state.version, command.clone())
+                .await?;
+            let decided = decide(state, actor, command)
                 .map_err(|error| AppError::refused(error, loaded.as_ref().map(|l| &l.at)))?;
             let (token, member) = issue_token(&decided);
             let request = AppendRequest {

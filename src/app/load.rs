@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+use super::snapshots::Snapshot;
 use super::{App, AppError, Caller, WerkplaatsAt};
 use crate::domain::{Event, State};
 use crate::projections::{Recorded, WerkplaatsView};
@@ -82,24 +83,73 @@ impl App {
         Ok((caller, id))
     }
 
-    /// Folds the stream up to and including `up_to`; `None` when it does not exist.
+    /// Folds the stream up to and including `up_to`; `None` when it does not
+    /// exist. Starts from the nearest snapshot when there is one.
     pub(super) async fn load(&self, id: Uuid, up_to: i64) -> Result<Option<Loaded>, AppError> {
-        let mut loaded: Option<Loaded> = None;
-        let mut after = 0;
+        let base = self.snapshots.nearest(id, up_to);
+        let mut loaded = match self.fold(id, up_to, base.as_deref()).await? {
+            Some(loaded) => loaded,
+            None => {
+                // The stream no longer holds the snapshot's last event as it
+                // was: the events win, the snapshots go.
+                self.snapshots.forget(id);
+                self.fold(id, up_to, None).await?.ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("a fold from the start checks no snapshot"))
+                })?
+            }
+        };
+        if let Some(loaded) = &mut loaded {
+            loaded.at.names = self.store.member_names(id).await?;
+        }
+        Ok(loaded)
+    }
+
+    /// Folds events `base.version + 1 ..= up_to` onto `base` (or the whole
+    /// stream), keeping snapshots on the way. The outer `None` says `base`
+    /// does not match the stream; the inner one that the stream is empty.
+    async fn fold(
+        &self,
+        id: Uuid,
+        up_to: i64,
+        base: Option<&Snapshot>,
+    ) -> Result<Option<Option<Loaded>>, AppError> {
+        let mut loaded = base.map(Snapshot::to_loaded);
+        let mut hash = None;
+        // Event `base.version` is read again, to check the snapshot by its hash.
+        let mut after = base.map_or(0, |b| b.version() - 1);
+        let mut check = base;
         loop {
             let batch = self.store.read_stream(id, after, up_to, BATCH).await?;
+            if let Some(base) = check.take() {
+                match batch.first() {
+                    Some(first) if first.version == base.version() && first.hash == base.hash() => {
+                        hash = Some(first.hash.clone());
+                    }
+                    _ => return Ok(None),
+                }
+            }
             for stored in &batch {
-                Loaded::push_stored(&mut loaded, stored)?;
                 after = stored.version;
+                if loaded
+                    .as_ref()
+                    .is_some_and(|l| l.state.version >= stored.version)
+                {
+                    continue;
+                }
+                Loaded::push_stored(&mut loaded, stored)?;
+                if let Some(loaded) = &loaded {
+                    self.snapshots.passed(id, loaded, &stored.hash);
+                }
+                hash = Some(stored.hash.clone());
             }
             if (batch.len() as i64) < BATCH {
                 break;
             }
         }
-        if let Some(loaded) = &mut loaded {
-            loaded.at.names = self.store.member_names(id).await?;
+        if let (Some(loaded), Some(hash)) = (&loaded, &hash) {
+            self.snapshots.reached(id, loaded, hash);
         }
-        Ok(loaded)
+        Ok(Some(loaded))
     }
 
     /// Folds the events appended since `loaded` was read.

@@ -10,7 +10,9 @@
 //! no update is ever lost. Only a stale `expectedVersion` on the same item
 //! (the domain's rule) is a `CONFLICT` for the client.
 
+mod audit;
 mod auth;
+mod checkpoints;
 mod commands;
 mod error;
 mod feed;
@@ -19,6 +21,8 @@ mod load;
 mod locks;
 mod presence;
 mod queries;
+pub mod render;
+mod snapshots;
 mod watch;
 
 use std::collections::HashMap;
@@ -30,6 +34,7 @@ use crate::domain::Role;
 use crate::projections::{PartnerView, WerkplaatsView};
 use crate::store::{EventStore, Notifier, StoredEvent};
 
+pub use audit::{referenced_by, ChangeKind, Changes, ItemChange, ProvenanceItem};
 pub use auth::{generate_token, hash_token, Caller};
 pub use commands::Executed;
 pub use error::AppError;
@@ -40,8 +45,8 @@ pub use queries::{AsOf, EventPage};
 pub const FORGOTTEN_NAME: &str = "vergeten lid";
 
 /// The application: shared by every request of this instance. It keeps no
-/// state of its own beyond its connections; any number of instances can run
-/// against one database.
+/// state of its own beyond its connections and a cache of folded states
+/// (snapshots); any number of instances can run against one database.
 #[derive(Clone)]
 pub struct App {
     store: EventStore,
@@ -50,6 +55,7 @@ pub struct App {
     writers: locks::StreamLocks,
     presence: Presence,
     feeds: feed::Feeds,
+    snapshots: snapshots::Snapshots,
 }
 
 impl App {
@@ -61,7 +67,15 @@ impl App {
             admin_token_hash: hash_token(admin_token),
             writers: locks::StreamLocks::default(),
             feeds: feed::Feeds::default(),
+            snapshots: snapshots::Snapshots::new(0, 1),
         }
+    }
+
+    /// Keeps a snapshot of the folded state every `every` events (0: none),
+    /// at most `capacity` in memory; see the `snapshots` module.
+    pub fn with_snapshots(mut self, every: u64, capacity: usize) -> App {
+        self.snapshots = snapshots::Snapshots::new(every, capacity);
+        self
     }
 
     pub fn store(&self) -> &EventStore {

@@ -110,4 +110,7 @@ pub enum Command {
         expected_phase: i64,
         note: Option<String>,
     },
+    /// Records the head before this command. The domain knows no hashes,
+    /// so the application reads the head's hash and passes it in.
+    RecordCheckpoint { version: i64, hash: String },
 }

@@ -44,6 +44,9 @@ impl From<Event> for Decided {
 const FACILITATOR: &[Role] = &[Role::Facilitator];
 const CONTRIBUTORS: &[Role] = &[Role::Facilitator, Role::Partner, Role::ClientVoice];
 const PLANNERS: &[Role] = &[Role::Facilitator, Role::Partner];
+/// Checkpoints are the auditors' write: evaluators audit, facilitators
+/// answer for the trail.
+const AUDITORS: &[Role] = &[Role::Evaluator, Role::Facilitator];
 
 /// Which roles may send a command; `None` for the admin-only creation.
 fn allowed_roles(command: &Command) -> Option<&'static [Role]> {
@@ -63,6 +66,7 @@ fn allowed_roles(command: &Command) -> Option<&'static [Role]> {
         | CheckAction { .. }
         | ConcludeAction { .. }
         | RecordMeasurement { .. } => Some(PLANNERS),
+        RecordCheckpoint { .. } => Some(AUDITORS),
     }
 }
 
@@ -416,6 +420,22 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
                 note,
             })
             .into())
+        }
+        RecordCheckpoint { version, hash } => {
+            let is_hash =
+                hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            if !is_hash {
+                return Err(bad("hash must be 64 lowercase hex digits"));
+            }
+            // A checkpoint of anything but the current head would vouch
+            // for a version the caller did not look at.
+            if version != state.version {
+                return Err(DomainError::InvalidState(format!(
+                    "a checkpoint records the head, version {}",
+                    state.version
+                )));
+            }
+            Ok(Event::CheckpointRecorded(CheckpointRecorded { version, hash }).into())
         }
     }
 }

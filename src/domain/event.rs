@@ -171,6 +171,15 @@ pub struct PhaseAdvanced {
     pub note: Option<String>,
 }
 
+/// An evaluator's record of the stream head as it was before this event:
+/// later checks fail if the chain no longer holds `hash` at `version`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckpointRecorded {
+    pub version: i64,
+    pub hash: String,
+}
+
 /// Every event a werkplaats stream can hold. The variant name is the stored
 /// event type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -191,6 +200,7 @@ pub enum Event {
     IndicatorDefined(IndicatorDefined),
     MeasurementRecorded(MeasurementRecorded),
     PhaseAdvanced(PhaseAdvanced),
+    CheckpointRecorded(CheckpointRecorded),
 }
 
 /// A stored payload this build cannot read: an unknown type or schema version.
@@ -224,6 +234,7 @@ impl Event {
             Event::IndicatorDefined(_) => "IndicatorDefined",
             Event::MeasurementRecorded(_) => "MeasurementRecorded",
             Event::PhaseAdvanced(_) => "PhaseAdvanced",
+            Event::CheckpointRecorded(_) => "CheckpointRecorded",
         }
     }
 

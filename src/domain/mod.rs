@@ -27,9 +27,10 @@ pub use command::Command;
 pub use decide::{decide, Decided, MemberProfile};
 pub use error::{ConflictOn, DomainError, ItemKind};
 pub use event::{
-    ActionChecked, ActionConcluded, ActionPlanned, ActionRevised, ActionStarted, DecisionRecorded,
-    Event, IndicatorDefined, MeasurementRecorded, MemberInvited, PartnerAdded, PhaseAdvanced,
-    ProblemRecorded, ReflectionRecorded, SolutionProposed, UnknownEvent, WerkplaatsCreated,
+    ActionChecked, ActionConcluded, ActionPlanned, ActionRevised, ActionStarted,
+    CheckpointRecorded, DecisionRecorded, Event, IndicatorDefined, MeasurementRecorded,
+    MemberInvited, PartnerAdded, PhaseAdvanced, ProblemRecorded, ReflectionRecorded,
+    SolutionProposed, UnknownEvent, WerkplaatsCreated,
 };
 pub use kinds::{
     ActOutcome, ActionStatus, Direction, EvidenceBasis, PartnerKind, Perspective, Role,

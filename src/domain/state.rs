@@ -111,7 +111,7 @@ impl State {
             Event::IndicatorDefined(e) => {
                 self.indicators.insert(e.indicator_id);
             }
-            Event::MeasurementRecorded(_) => {}
+            Event::MeasurementRecorded(_) | Event::CheckpointRecorded(_) => {}
             Event::PhaseAdvanced(e) => self.phase = e.to,
         }
     }

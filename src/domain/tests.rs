@@ -586,6 +586,20 @@ fn advance_phase() -> Command {
     advance(1)
 }
 
+/// The hash the application would read for the head of [`world`].
+const HEAD_HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+fn checkpoint(version: i64, hash: &str) -> Command {
+    Command::RecordCheckpoint {
+        version,
+        hash: hash.to_owned(),
+    }
+}
+
+fn record_checkpoint() -> Command {
+    checkpoint(WORLD_VERSION, HEAD_HASH)
+}
+
 /// Every command a member may send, each valid against [`world`].
 fn member_commands() -> Vec<Command> {
     vec![
@@ -607,6 +621,7 @@ fn member_commands() -> Vec<Command> {
             Some(CHECKING_ACTION_CHECKED_AT),
         ),
         record_measurement(),
+        record_checkpoint(),
     ]
 }
 
@@ -713,13 +728,22 @@ fn decisions_actions_and_measurements_are_for_facilitators_and_partners() {
 }
 
 #[test]
-fn evaluators_and_observers_never_write() {
+fn checkpoints_are_for_evaluators_and_facilitators() {
+    only(&[Role::Evaluator, Role::Facilitator], record_checkpoint());
+}
+
+#[test]
+fn observers_never_write_and_evaluators_only_record_checkpoints() {
     let world = given(world());
     for command in member_commands() {
-        for role in [Role::Evaluator, Role::Observer] {
-            world
-                .when(member(role), command.clone())
-                .then_error(DomainError::Forbidden);
+        world
+            .when(member(Role::Observer), command.clone())
+            .then_error(DomainError::Forbidden);
+        let evaluator = world.when(member(Role::Evaluator), command.clone());
+        if matches!(command, Command::RecordCheckpoint { .. }) {
+            evaluator.then_ok();
+        } else {
+            evaluator.then_error(DomainError::Forbidden);
         }
     }
 }
@@ -1866,6 +1890,7 @@ fn forbidden_wins_over_every_other_error() {
         start(CHECKING_ACTION, Some(1)),
         start(CHECKING_ACTION, None),
         advance(7),
+        checkpoint(1, "not a hash"),
     ];
     for command in everything_wrong {
         world
@@ -2284,4 +2309,60 @@ fn record_problem_and_propose_solution_append_their_items() {
             ),
         )
         .then(vec![solution_proposed(NEW, vec![])]);
+}
+
+// ---------------------------------------------------------------------------
+// Checkpoints
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_checkpoint_records_the_head_it_was_given_as_one_more_event() {
+    let mut history = world();
+    let checkpoint_event = Event::CheckpointRecorded(CheckpointRecorded {
+        version: WORLD_VERSION,
+        hash: HEAD_HASH.into(),
+    });
+    given(history.clone())
+        .when(member(Role::Evaluator), record_checkpoint())
+        .then(vec![checkpoint_event.clone()]);
+    // It counts as a version like any event, and changes nothing else.
+    let before = State::from_events(&history);
+    history.push(checkpoint_event);
+    let after = State::from_events(&history);
+    assert_eq!(after.version, WORLD_VERSION + 1);
+    assert_eq!(after.phase, before.phase);
+    assert_eq!(after.members, before.members);
+    given(history)
+        .when(facilitator(), checkpoint(WORLD_VERSION + 1, HEAD_HASH))
+        .then_ok();
+}
+
+#[test]
+fn a_checkpoint_of_anything_but_the_head_is_invalid_state() {
+    let world = given(world());
+    for version in [0, 1, WORLD_VERSION - 1, WORLD_VERSION + 1] {
+        world
+            .when(member(Role::Evaluator), checkpoint(version, HEAD_HASH))
+            .then_invalid_state();
+    }
+}
+
+#[test]
+fn a_checkpoint_hash_is_64_lowercase_hex_digits() {
+    let world = given(world());
+    for hash in [
+        String::new(),
+        HEAD_HASH[1..].to_owned(),
+        format!("{HEAD_HASH}0"),
+        HEAD_HASH.to_uppercase(),
+        HEAD_HASH.replace('a', "g"),
+    ] {
+        world
+            .when(member(Role::Evaluator), checkpoint(WORLD_VERSION, &hash))
+            .then_bad_input("hash");
+    }
+    // Bad input is reported before a wrong version.
+    world
+        .when(member(Role::Evaluator), checkpoint(1, "x"))
+        .then_bad_input("hash");
 }

@@ -77,6 +77,15 @@ pub struct ReflectionView {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A head an evaluator recorded (`CheckpointRecorded`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckpointView {
+    pub version: i64,
+    pub hash: String,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// One step on the werkplaats' timeline of phases.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhaseChange {
@@ -110,6 +119,7 @@ pub struct WerkplaatsView {
     /// Number of `ActionConcluded` events: finished PDCA cycles.
     pub cycles_completed: u32,
     pub phase_history: Vec<PhaseChange>,
+    pub checkpoints: Vec<CheckpointView>,
     /// Where each item sits in its list, by id.
     index: HashMap<Uuid, usize>,
 }
@@ -151,6 +161,7 @@ impl WerkplaatsView {
             indicators: Vec::new(),
             cycles_completed: 0,
             phase_history: Vec::new(),
+            checkpoints: Vec::new(),
             index: HashMap::new(),
         })
     }
@@ -228,6 +239,12 @@ impl WerkplaatsView {
             Event::IndicatorDefined(_) | Event::MeasurementRecorded(_) => {
                 evaluation::apply(self, recorded)
             }
+            Event::CheckpointRecorded(e) => self.checkpoints.push(CheckpointView {
+                version: e.version,
+                hash: e.hash.clone(),
+                recorded_by: actor,
+                recorded_at,
+            }),
             Event::PhaseAdvanced(e) => {
                 self.phase = e.to;
                 self.phase_history.push(PhaseChange {

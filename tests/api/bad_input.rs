@@ -49,7 +49,7 @@ const CONTRIBUTORS: &[As] = &[As::Facilitator, As::Partner, As::ClientVoice];
 const PLANNERS: &[As] = &[As::Facilitator, As::Partner];
 const ACTION: &str = "action { id version status } version";
 
-const MUTATIONS: [Mutation; 15] = [
+const MUTATIONS: [Mutation; 16] = [
     Mutation {
         name: "createWerkplaats",
         input: "CreateWerkplaatsInput",
@@ -181,6 +181,14 @@ const MUTATIONS: [Mutation; 15] = [
         select: "phase { number } version",
         allowed: FACILITATOR,
         required: &["werkplaatsId", "expectedPhase"],
+    },
+    // From audit.graphql: the one write an EVALUATOR may send.
+    Mutation {
+        name: "recordCheckpoint",
+        input: "RecordCheckpointInput",
+        select: "checkpoint { version hash } version",
+        allowed: &[As::Facilitator, As::Evaluator],
+        required: &["werkplaatsId"],
     },
 ];
 
@@ -579,6 +587,7 @@ fn valid_input(a: &Werkplaats, name: &str) -> Value {
         "advancePhase" => {
             json!({"werkplaatsId": wp, "expectedPhase": 1, "note": "Probleemanalyse besproken"})
         }
+        "recordCheckpoint" => json!({"werkplaatsId": wp}),
         other => panic!("no valid input for {other}"),
     }
 }

@@ -119,6 +119,11 @@ impl TestApp {
             .expect("the server answers")
     }
 
+    /// The URL of the test's own database, for running the CLI against it.
+    pub fn database_url(&self) -> String {
+        format!("{}/{}", server_url(), self.database)
+    }
+
     /// Number of events stored for a werkplaats.
     pub async fn stored_events(&self, werkplaats: &str) -> i64 {
         sqlx::query_scalar("select count(*) from events where stream_id = $1::uuid")
@@ -173,12 +178,21 @@ impl Instance {
 impl TestApp {
     /// Starts a second instance on this app's database, with the same admin token.
     pub async fn another_instance(&self) -> Instance {
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// [`TestApp::another_instance`] with the configuration adjusted first.
+    pub async fn another_instance_with(&self, adjust: impl FnOnce(&mut Config)) -> Instance {
+        let mut config = Config {
+            db_pool_size: 8,
+            ..Config::default()
+        };
+        adjust(&mut config);
         let config = Config {
             database_url: format!("{}/{}", server_url(), self.database),
             bind: "127.0.0.1:0".parse().unwrap(),
             admin_token: Some(self.admin_token.clone()),
-            db_pool_size: 8,
-            ..Config::default()
+            ..config
         };
         let app = Application::build(config)
             .await

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, TestApp};
 
-fn scenario_dir() -> PathBuf {
+pub(crate) fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/contract/scenarios")
 }
 
@@ -81,6 +81,13 @@ fn matches(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
 }
 
 async fn run_scenario(file: &PathBuf) -> usize {
+    run_scenario_file(file).await.2
+}
+
+/// Runs every step of a scenario file against a fresh server; answers the
+/// server (still running), the captured variables and the number of steps,
+/// so that other tests can build on the state a scenario leaves.
+pub(crate) async fn run_scenario_file(file: &PathBuf) -> (TestApp, HashMap<String, Value>, usize) {
     let scenario: Value =
         serde_json::from_str(&std::fs::read_to_string(file).unwrap()).expect("scenario is JSON");
     let app = spawn_app().await;
@@ -140,7 +147,8 @@ async fn run_scenario(file: &PathBuf) -> usize {
             }
         }
     }
-    steps.len()
+    let steps = steps.len();
+    (app, vars, steps)
 }
 
 #[tokio::test]

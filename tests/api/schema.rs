@@ -476,3 +476,16 @@ fn the_served_schema_contains_the_live_contract_unchanged() {
         checked.types, checked.fields, checked.arguments, checked.input_fields
     );
 }
+
+#[test]
+fn the_served_schema_contains_the_audit_contract_unchanged() {
+    let checked = assert_contains_contract("audit.graphql");
+    assert!(
+        checked.types >= 10,
+        "the whole contract was read: {checked:?}"
+    );
+    println!(
+        "schema: audit.graphql: {} types, {} fields, {} arguments, {} input fields, {} enum values checked",
+        checked.types, checked.fields, checked.arguments, checked.input_fields, checked.enum_values
+    );
+}

@@ -1,0 +1,62 @@
+//! `GET /werkplaatsen/{id}/report`: the evaluation report as HTML for
+//! members, with the same bearer tokens as GraphQL.
+//!
+//! No token or an unknown one is 401; a werkplaats the caller may not see
+//! is 404, exactly like one that does not exist, so that ids of other
+//! werkplaatsen cannot be probed.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::http::ServerState;
+use crate::app::AppError;
+use crate::report;
+
+pub(super) async fn report(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let caller = match state.app.authenticate(authorization).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) | Err(AppError::Unauthenticated) => return unauthenticated(),
+        Err(error) => return internal(error.into()),
+    };
+    let id = match state.app.visible_werkplaats(Some(caller), &id).await {
+        Ok(id) => id,
+        Err(AppError::NotFound) => return not_found(),
+        Err(AppError::Unauthenticated) => return unauthenticated(),
+        Err(error) => return internal(error.into()),
+    };
+    match report::load(state.app.store(), id, |_| {}, |_| {}).await {
+        Ok(Some((at, cycles))) => Html(report::render(&at, &cycles)).into_response(),
+        Ok(None) => not_found(),
+        Err(error) => internal(error),
+    }
+}
+
+fn unauthenticated() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        "Geen of een onbekend token.",
+    )
+        .into_response()
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Werkplaats niet gevonden.").into_response()
+}
+
+fn internal(error: anyhow::Error) -> Response {
+    tracing::error!(error = %format!("{error:#}"), "the report failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Het rapport kon niet worden gemaakt.",
+    )
+        .into_response()
+}

@@ -1,0 +1,514 @@
+//! The evaluation report: one self-contained HTML page with the question,
+//! partners, phase history, a chart per indicator, every PDCA cycle, the
+//! decision log and the reflections per phase.
+//!
+//! Rendering is pure over the read model plus a [`CycleHistory`] folded
+//! from the same events, so it is tested without a database; [`load`] is
+//! the one place that reads the store. The page has no external assets
+//! (inline CSS and SVG only) because municipal networks block CDNs and
+//! evaluators open the file offline. Interface text is Dutch.
+
+mod chart;
+pub mod cli;
+mod load;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::app::WerkplaatsAt;
+use crate::domain::{ActOutcome, ActionStatus, Direction, Event, Methodology, PartnerKind, Role};
+use crate::projections::{Recorded, WerkplaatsView};
+
+pub use chart::{line_chart, text_alternative};
+pub use load::load;
+
+/// One PDCA cycle of an action, as the events tell it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cycle {
+    pub number: u32,
+    pub started_at: Option<DateTime<Utc>>,
+    /// Findings of the Check steps of this cycle, oldest first.
+    pub findings: Vec<String>,
+    pub outcome: Option<ActOutcome>,
+    pub rationale: Option<String>,
+    pub concluded_at: Option<DateTime<Utc>>,
+}
+
+/// Every cycle of every action. The read model keeps only the current
+/// cycle and drops the Act rationale, so the report folds its own history
+/// from the events rather than widening the shared projection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CycleHistory {
+    by_action: HashMap<Uuid, Vec<Cycle>>,
+}
+
+impl CycleHistory {
+    pub fn apply(&mut self, recorded: Recorded<'_>) {
+        match recorded.event {
+            Event::ActionStarted(e) => {
+                self.by_action.entry(e.action_id).or_default().push(Cycle {
+                    number: e.cycle,
+                    started_at: Some(recorded.recorded_at),
+                    ..Cycle::default()
+                });
+            }
+            Event::ActionChecked(e) => {
+                self.current(e.action_id).findings.push(e.findings.clone());
+            }
+            Event::ActionConcluded(e) => {
+                let cycle = self.current(e.action_id);
+                cycle.outcome = Some(e.outcome);
+                cycle.rationale = Some(e.rationale.clone());
+                cycle.concluded_at = Some(recorded.recorded_at);
+            }
+            _ => {}
+        }
+    }
+
+    /// The cycles of `action`, oldest first.
+    pub fn of(&self, action: &Uuid) -> &[Cycle] {
+        self.by_action.get(action).map_or(&[], Vec::as_slice)
+    }
+
+    /// The cycle a Check or Act belongs to. The rules allow neither before
+    /// a Do, but a report must not lose a step of an odd stream: it then
+    /// opens cycle 1.
+    fn current(&mut self, action: Uuid) -> &mut Cycle {
+        let cycles = self.by_action.entry(action).or_default();
+        if cycles.is_empty() {
+            cycles.push(Cycle {
+                number: 1,
+                ..Cycle::default()
+            });
+        }
+        let last = cycles.len() - 1;
+        &mut cycles[last]
+    }
+}
+
+/// HTML-escapes text for element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number the Dutch way: decimal comma, at most two decimals, no
+/// trailing zeros.
+fn format_number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let text = if text == "-0" { "0" } else { text };
+    text.replace('.', ",")
+}
+
+fn format_date(date: NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%d-%m-%Y %H:%M UTC").to_string()
+}
+
+fn methodology_name(methodology: Methodology) -> &'static str {
+    match methodology {
+        Methodology::SchoudersEronder => "Schouders Eronder",
+        Methodology::MovisieVijfStappen => "Movisie/Divosa vijf stappen",
+        Methodology::NjiZevenStappen => "NJi zeven stappen",
+    }
+}
+
+fn phase_title(methodology: Methodology, number: u32) -> String {
+    match methodology.phase(number) {
+        Some(phase) => format!("{number}. {}", phase.title),
+        None => format!("Fase {number}"),
+    }
+}
+
+fn partner_kind(kind: PartnerKind) -> &'static str {
+    match kind {
+        PartnerKind::Gemeente => "gemeente",
+        PartnerKind::Schuldhulpverlening => "schuldhulpverlening",
+        PartnerKind::SociaalWerk => "sociaal werk",
+        PartnerKind::Clientenraad => "cliëntenraad",
+        PartnerKind::Onderwijs => "onderwijs",
+        PartnerKind::Werkgever => "werkgever",
+        PartnerKind::Woningcorporatie => "woningcorporatie",
+        PartnerKind::Zorg => "zorg",
+        PartnerKind::Fonds => "fonds",
+        PartnerKind::Overig => "overig",
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Facilitator => "facilitator",
+        Role::Partner => "partner",
+        Role::ClientVoice => "ervaringsdeskundige",
+        Role::Evaluator => "evaluator",
+        Role::Observer => "waarnemer",
+    }
+}
+
+fn status_name(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::Planned => "gepland",
+        ActionStatus::Doing => "in uitvoering",
+        ActionStatus::Checking => "wordt gecontroleerd",
+        ActionStatus::Adopted => "overgenomen",
+        ActionStatus::Adapted => "bijgesteld",
+        ActionStatus::Abandoned => "gestopt",
+    }
+}
+
+fn outcome_name(outcome: ActOutcome) -> &'static str {
+    match outcome {
+        ActOutcome::Adopt => "overnemen",
+        ActOutcome::Adapt => "bijstellen voor een nieuwe cyclus",
+        ActOutcome::Abandon => "stoppen",
+    }
+}
+
+/// What an id in `basedOn` or `supersedes` refers to, in words.
+fn item_name(view: &WerkplaatsView, id: &Uuid) -> String {
+    if let Some(p) = view.problem(id) {
+        format!("probleem “{}”", p.title)
+    } else if let Some(s) = view.solution(id) {
+        format!("oplossing “{}”", s.title)
+    } else if let Some(a) = view.action(id) {
+        format!("actie “{}”", a.title)
+    } else if let Some(d) = view.decision(id) {
+        format!("besluit “{}”", d.title)
+    } else if let Some(i) = view.indicator(id) {
+        format!("indicator “{}”", i.name)
+    } else if let Some(p) = view.partner(id) {
+        format!("partner “{}”", p.name)
+    } else {
+        id.to_string()
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;\
+padding:0 1rem;color:#1b1b1b;line-height:1.5}h1,h2,h3{line-height:1.25}\
+table{border-collapse:collapse;width:100%;margin:0.5rem 0 1rem}\
+th,td{border:1px solid #888;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}\
+th{background:#eee}figure{margin:0 0 1rem}figcaption{font-size:0.95rem}\
+.besluit,.actie{border-left:4px solid #1a4f8b;padding-left:1rem;margin-bottom:1.5rem}\
+.vervangen{border-left-style:dashed}.meta{color:#444;font-size:0.9rem}";
+
+/// The whole report as an HTML document.
+pub fn render(at: &WerkplaatsAt, cycles: &CycleHistory) -> String {
+    let view = &at.view;
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Evaluatierapport – {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        escape(&view.name)
+    );
+    let _ = write!(
+        html,
+        "<h1>Evaluatierapport: {}</h1>\n<p class=\"meta\">Gemeente {} · versie {} · bijgewerkt {}</p>\n",
+        escape(&view.name),
+        escape(&view.municipality),
+        view.version,
+        format_time(view.updated_at),
+    );
+    question(&mut html, view);
+    partners(&mut html, at);
+    phase_history(&mut html, view);
+    indicators(&mut html, view);
+    actions(&mut html, at, cycles);
+    decisions(&mut html, at);
+    reflections(&mut html, at);
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}
+
+fn question(html: &mut String, view: &WerkplaatsView) {
+    let _ = write!(
+        html,
+        "<section>\n<h2>Vraag</h2>\n<p>{}</p>\n<p>Werkwijze: {}. Huidige fase: {}.</p>\n</section>\n",
+        escape(&view.question),
+        methodology_name(view.methodology),
+        escape(&phase_title(view.methodology, view.phase)),
+    );
+}
+
+fn partners(html: &mut String, at: &WerkplaatsAt) {
+    html.push_str("<section>\n<h2>Partners</h2>\n");
+    if at.view.partners.is_empty() {
+        html.push_str("<p>Nog geen partners.</p>\n</section>\n");
+        return;
+    }
+    html.push_str(
+        "<table>\n<thead><tr><th scope=\"col\">Partner</th><th scope=\"col\">Soort</th>\
+         <th scope=\"col\">Leden</th></tr></thead>\n<tbody>\n",
+    );
+    let members = at.members();
+    for partner in &at.view.partners {
+        let names: Vec<String> = members
+            .iter()
+            .filter(|m| m.partner.as_ref().is_some_and(|p| p.id == partner.id))
+            .map(|m| format!("{} ({})", escape(&m.name), role_name(m.role)))
+            .collect();
+        let _ = writeln!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            escape(&partner.name),
+            partner_kind(partner.kind),
+            names.join(", "),
+        );
+    }
+    html.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn phase_history(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Fasegeschiedenis</h2>\n");
+    let _ = writeln!(
+        html,
+        "<p>Gestart op {} in fase {}.</p>",
+        format_time(view.created_at),
+        escape(&phase_title(view.methodology, 1)),
+    );
+    if view.phase_history.is_empty() {
+        html.push_str("<p>Nog geen faseovergangen.</p>\n</section>\n");
+        return;
+    }
+    html.push_str(
+        "<table>\n<thead><tr><th scope=\"col\">Moment</th><th scope=\"col\">Van</th>\
+         <th scope=\"col\">Naar</th><th scope=\"col\">Toelichting</th></tr></thead>\n<tbody>\n",
+    );
+    for change in &view.phase_history {
+        let _ = writeln!(
+            html,
+            "<tr><th scope=\"row\">{} (versie {})</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            format_time(change.at),
+            change.version,
+            escape(&phase_title(view.methodology, change.from)),
+            escape(&phase_title(view.methodology, change.to)),
+            escape(change.note.as_deref().unwrap_or("")),
+        );
+    }
+    html.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn indicators(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Indicatoren</h2>\n");
+    if view.indicators.is_empty() {
+        html.push_str("<p>Nog geen indicatoren.</p>\n");
+    }
+    for (key, indicator) in view.indicators.iter().enumerate() {
+        let unit = escape(&indicator.unit);
+        let _ = writeln!(html, "<h3>{}</h3>", escape(&indicator.name));
+        let _ = write!(
+            html,
+            "<figure>\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            line_chart(indicator, key),
+            escape(&text_alternative(indicator)),
+        );
+        let latest = indicator.latest().map_or("geen meting".to_owned(), |v| {
+            format!("{} {unit}", format_number(v))
+        });
+        let progress = indicator.progress().map_or("–".to_owned(), |p| {
+            format!("{}%", format_number((p * 100.0).round()))
+        });
+        let direction = match indicator.direction {
+            Direction::Increase => "hoger is beter",
+            Direction::Decrease => "lager is beter",
+        };
+        let met = if indicator.norm_met() { "ja" } else { "nee" };
+        let _ = writeln!(
+            html,
+            "<table>\n<tbody>\n\
+             <tr><th scope=\"row\">Nulmeting</th><td>{} {unit}</td></tr>\n\
+             <tr><th scope=\"row\">Norm</th><td>{} {unit} ({direction})</td></tr>\n\
+             <tr><th scope=\"row\">Laatste meting</th><td>{latest}</td></tr>\n\
+             <tr><th scope=\"row\">Voortgang van nulmeting naar norm</th><td>{progress}</td></tr>\n\
+             <tr><th scope=\"row\">Norm gehaald</th><td>{met}</td></tr>\n\
+             </tbody>\n</table>",
+            format_number(indicator.baseline),
+            format_number(indicator.norm),
+        );
+    }
+    html.push_str("</section>\n");
+}
+
+fn actions(html: &mut String, at: &WerkplaatsAt, cycles: &CycleHistory) {
+    let view = &at.view;
+    html.push_str("<section>\n<h2>Acties en PDCA-cycli</h2>\n");
+    if view.actions.is_empty() {
+        html.push_str("<p>Nog geen acties.</p>\n");
+    }
+    for action in &view.actions {
+        let owner = view
+            .partner(&action.owner)
+            .map_or_else(|| action.owner.to_string(), |p| p.name.clone());
+        let _ = write!(
+            html,
+            "<article class=\"actie\">\n<h3>{}</h3>\n<p>Doel: {}</p>\n\
+             <p class=\"meta\">Eigenaar: {} · status: {} · cyclus {}{}</p>\n",
+            escape(&action.title),
+            escape(&action.goal),
+            escape(&owner),
+            status_name(action.status),
+            action.cycle,
+            action.due_date.map_or(String::new(), |d| format!(
+                " · gereed op {}",
+                format_date(d)
+            )),
+        );
+        let history = cycles.of(&action.id);
+        if history.is_empty() {
+            html.push_str("<p>Nog niet gestart.</p>\n</article>\n");
+            continue;
+        }
+        html.push_str(
+            "<table>\n<thead><tr><th scope=\"col\">Cyclus</th><th scope=\"col\">Bevindingen (check)</th>\
+             <th scope=\"col\">Uitkomst (act)</th><th scope=\"col\">Onderbouwing</th></tr></thead>\n<tbody>\n",
+        );
+        for cycle in history {
+            let findings: Vec<String> = cycle.findings.iter().map(|f| escape(f)).collect();
+            let outcome = cycle.outcome.map_or("nog open", outcome_name);
+            let _ = writeln!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{outcome}</td><td>{}</td></tr>",
+                cycle.number,
+                if findings.is_empty() {
+                    "–".to_owned()
+                } else {
+                    findings.join("<br>")
+                },
+                escape(cycle.rationale.as_deref().unwrap_or("–")),
+            );
+        }
+        html.push_str("</tbody>\n</table>\n</article>\n");
+    }
+    html.push_str("</section>\n");
+}
+
+fn decisions(html: &mut String, at: &WerkplaatsAt) {
+    let view = &at.view;
+    html.push_str("<section>\n<h2>Besluitenlog</h2>\n");
+    if view.decisions.is_empty() {
+        html.push_str("<p>Nog geen besluiten.</p>\n");
+    }
+    for decision in &view.decisions {
+        let class = if decision.superseded_by.is_some() {
+            "besluit vervangen"
+        } else {
+            "besluit"
+        };
+        let by = decision
+            .decided_by
+            .and_then(|id| at.member(&id))
+            .map_or(String::new(), |m| format!(" door {}", escape(&m.name)));
+        let _ = write!(
+            html,
+            "<article class=\"{class}\">\n<h3>{}</h3>\n<p class=\"meta\">Besloten op {}{by} (versie {})</p>\n",
+            escape(&decision.title),
+            format_time(decision.decided_at),
+            decision.at_version,
+        );
+        // Said in words, not only by the dashed border.
+        if let Some(later) = decision.superseded_by {
+            let _ = writeln!(
+                html,
+                "<p><strong>Vervangen</strong> door {}.</p>",
+                escape(&item_name(view, &later))
+            );
+        }
+        if let Some(earlier) = decision.supersedes {
+            let _ = writeln!(
+                html,
+                "<p>Vervangt {}.</p>",
+                escape(&item_name(view, &earlier))
+            );
+        }
+        let _ = write!(
+            html,
+            "<dl>\n<dt>Context</dt><dd>{}</dd>\n<dt>Besluit</dt><dd>{}</dd>\n<dt>Onderbouwing</dt><dd>{}</dd>\n",
+            escape(&decision.context),
+            escape(&decision.decision),
+            escape(&decision.rationale),
+        );
+        if !decision.options_considered.is_empty() {
+            let options: Vec<String> = decision
+                .options_considered
+                .iter()
+                .map(|o| format!("<li>{}</li>", escape(o)))
+                .collect();
+            let _ = writeln!(
+                html,
+                "<dt>Overwogen opties</dt><dd><ul>{}</ul></dd>",
+                options.concat()
+            );
+        }
+        if !decision.based_on.is_empty() {
+            let basis: Vec<String> = decision
+                .based_on
+                .iter()
+                .map(|id| format!("<li>{}</li>", escape(&item_name(view, id))))
+                .collect();
+            let _ = writeln!(
+                html,
+                "<dt>Gebaseerd op</dt><dd><ul>{}</ul></dd>",
+                basis.concat()
+            );
+        }
+        html.push_str("</dl>\n</article>\n");
+    }
+    html.push_str("</section>\n");
+}
+
+fn reflections(html: &mut String, at: &WerkplaatsAt) {
+    let view = &at.view;
+    html.push_str("<section>\n<h2>Reflecties per fase</h2>\n");
+    if view.reflections.is_empty() {
+        html.push_str("<p>Nog geen reflecties.</p>\n");
+    }
+    let mut by_phase: BTreeMap<u32, Vec<_>> = BTreeMap::new();
+    for reflection in &view.reflections {
+        by_phase
+            .entry(reflection.phase)
+            .or_default()
+            .push(reflection);
+    }
+    for (phase, list) in by_phase {
+        let _ = writeln!(
+            html,
+            "<h3>Fase {}</h3>\n<ul>",
+            escape(&phase_title(view.methodology, phase))
+        );
+        for reflection in list {
+            let by = reflection
+                .recorded_by
+                .and_then(|id| at.member(&id))
+                .map_or(String::new(), |m| format!("{}, ", escape(&m.name)));
+            let _ = writeln!(
+                html,
+                "<li><p>{}</p><p class=\"meta\">{by}{}</p></li>",
+                escape(&reflection.text),
+                format_time(reflection.recorded_at),
+            );
+        }
+        html.push_str("</ul>\n");
+    }
+    html.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests;
