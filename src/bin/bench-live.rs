@@ -57,6 +57,10 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::BenchDatabase;
 use werkplaats::config::Config;
 use werkplaats::startup::Application;
 use werkplaats::store::EventStore;
@@ -337,52 +341,6 @@ async fn stop_all(servers: Vec<Server>) {
 // ---------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------
-
-/// The throw-away database: created at the start, dropped at the end.
-struct BenchDatabase {
-    server: String,
-    name: String,
-}
-
-impl BenchDatabase {
-    async fn create(server: &str) -> anyhow::Result<BenchDatabase> {
-        let name = format!("werkplaats_bench_{:016x}", rand::random::<u64>());
-        let admin = admin_pool(server).await?;
-        sqlx::query(&format!("create database {name}"))
-            .execute(&admin)
-            .await?;
-        admin.close().await;
-        Ok(BenchDatabase {
-            server: server.to_owned(),
-            name,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", self.server, self.name)
-    }
-
-    async fn drop_now(self) -> anyhow::Result<()> {
-        let admin = admin_pool(&self.server).await?;
-        // FORCE: a server that was killed may not have closed its connections yet.
-        sqlx::query(&format!(
-            "drop database if exists {} with (force)",
-            self.name
-        ))
-        .execute(&admin)
-        .await?;
-        admin.close().await;
-        Ok(())
-    }
-}
-
-async fn admin_pool(server: &str) -> anyhow::Result<PgPool> {
-    PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("{server}/postgres"))
-        .await
-        .with_context(|| format!("connecting to {server}"))
-}
 
 async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     if args.werkplaatsen == 0 || args.writers == 0 {

@@ -33,10 +33,12 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
-use sqlx::postgres::PgPoolOptions;
-use sqlx::PgPool;
 use uuid::Uuid;
 use werkplaats::app::generate_token;
+#[path = "support/scratch.rs"]
+mod scratch;
+
+use scratch::BenchDatabase;
 use werkplaats::config::Config;
 use werkplaats::domain::{
     decide, ActOutcome, ActionStatus, Actor, Command, Direction, Event, Methodology, PartnerKind,
@@ -476,49 +478,3 @@ impl Timings {
 // ---------------------------------------------------------------------------
 // The scratch database
 // ---------------------------------------------------------------------------
-
-/// The throw-away database: created at the start, dropped at the end.
-struct BenchDatabase {
-    server: String,
-    name: String,
-}
-
-impl BenchDatabase {
-    async fn create(server: &str) -> anyhow::Result<BenchDatabase> {
-        let name = format!("werkplaats_bench_{:016x}", rand::random::<u64>());
-        let admin = admin_pool(server).await?;
-        sqlx::query(&format!("create database {name}"))
-            .execute(&admin)
-            .await?;
-        admin.close().await;
-        Ok(BenchDatabase {
-            server: server.to_owned(),
-            name,
-        })
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", self.server, self.name)
-    }
-
-    async fn drop_now(self) -> anyhow::Result<()> {
-        let admin = admin_pool(&self.server).await?;
-        // FORCE: the in-process servers still hold connections.
-        sqlx::query(&format!(
-            "drop database if exists {} with (force)",
-            self.name
-        ))
-        .execute(&admin)
-        .await?;
-        admin.close().await;
-        Ok(())
-    }
-}
-
-async fn admin_pool(server: &str) -> anyhow::Result<PgPool> {
-    PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&format!("{server}/postgres"))
-        .await
-        .with_context(|| format!("connecting to {server}"))
-}
