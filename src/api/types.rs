@@ -108,123 +108,166 @@ fn member(wp: &WerkplaatsAt, who: Option<Uuid>) -> Result<Member> {
 /// A problem as one of the partners sees it.
 pub struct Problem {
     pub wp: Shared,
-    pub item: ProblemView,
+    /// Where the item sits in its list: borrowed, never copied, so a large
+    /// werkplaats costs no allocation per item served.
+    idx: usize,
+}
+
+impl Problem {
+    pub fn at(wp: &Shared, id: &Uuid) -> Option<Problem> {
+        wp.view.problem(id)?;
+        let idx = wp.view.position(id)?;
+        Some(Problem {
+            wp: wp.clone(),
+            idx,
+        })
+    }
+
+    fn item(&self) -> &ProblemView {
+        &self.wp.view.problems[self.idx]
+    }
 }
 
 #[Object]
 impl Problem {
     async fn id(&self) -> ID {
-        id(self.item.id)
+        id(self.item().id)
     }
     async fn title(&self) -> &str {
-        &self.item.title
+        &self.item().title
     }
     async fn description(&self) -> &str {
-        &self.item.description
+        &self.item().description
     }
     /// Whose perspective this is; the client's comes first in the method.
     async fn perspective(&self) -> Perspective {
-        self.item.perspective.into()
+        self.item().perspective.into()
     }
     async fn recorded_by(&self) -> Result<Member> {
-        member(&self.wp, self.item.recorded_by)
+        member(&self.wp, self.item().recorded_by)
     }
     async fn recorded_at(&self) -> DateTime {
-        DateTime(self.item.recorded_at)
+        DateTime(self.item().recorded_at)
     }
     /// The werkplaats version of the last event that changed this problem.
     async fn version(&self) -> i32 {
-        int(self.item.version)
+        int(self.item().version)
     }
 }
 
 /// A proposed solution and the problems it addresses.
 pub struct Solution {
     pub wp: Shared,
-    pub item: SolutionView,
+    /// Where the item sits in its list: borrowed, never copied, so a large
+    /// werkplaats costs no allocation per item served.
+    idx: usize,
+}
+
+impl Solution {
+    pub fn at(wp: &Shared, id: &Uuid) -> Option<Solution> {
+        wp.view.solution(id)?;
+        let idx = wp.view.position(id)?;
+        Some(Solution {
+            wp: wp.clone(),
+            idx,
+        })
+    }
+
+    fn item(&self) -> &SolutionView {
+        &self.wp.view.solutions[self.idx]
+    }
 }
 
 #[Object]
 impl Solution {
     async fn id(&self) -> ID {
-        id(self.item.id)
+        id(self.item().id)
     }
     async fn title(&self) -> &str {
-        &self.item.title
+        &self.item().title
     }
     async fn description(&self) -> &str {
-        &self.item.description
+        &self.item().description
     }
     /// Where the idea comes from: casuistry, science, practice.
     async fn basis(&self) -> Vec<EvidenceBasis> {
-        self.item.basis.iter().map(|&b| b.into()).collect()
+        self.item().basis.iter().map(|&b| b.into()).collect()
     }
     async fn addresses(&self) -> Vec<Problem> {
-        self.item
+        self.item()
             .addresses
             .iter()
-            .filter_map(|p| self.wp.view.problem(p))
-            .map(|p| Problem {
-                wp: self.wp.clone(),
-                item: p.clone(),
-            })
+            .filter_map(|p| Problem::at(&self.wp, p))
             .collect()
     }
     async fn version(&self) -> i32 {
-        int(self.item.version)
+        int(self.item().version)
     }
 }
 
 /// An action trialled in PDCA cycles.
 pub struct Action {
     pub wp: Shared,
-    pub item: ActionView,
+    /// Where the item sits in its list: borrowed, never copied, so a large
+    /// werkplaats costs no allocation per item served.
+    idx: usize,
+}
+
+impl Action {
+    pub fn at(wp: &Shared, id: &Uuid) -> Option<Action> {
+        wp.view.action(id)?;
+        let idx = wp.view.position(id)?;
+        Some(Action {
+            wp: wp.clone(),
+            idx,
+        })
+    }
+
+    fn item(&self) -> &ActionView {
+        &self.wp.view.actions[self.idx]
+    }
 }
 
 #[Object]
 impl Action {
     async fn id(&self) -> ID {
-        id(self.item.id)
+        id(self.item().id)
     }
     async fn title(&self) -> &str {
-        &self.item.title
+        &self.item().title
     }
     async fn goal(&self) -> &str {
-        &self.item.goal
+        &self.item().goal
     }
     async fn status(&self) -> ActionStatus {
-        self.item.status.into()
+        self.item().status.into()
     }
     /// The PDCA cycle, from 1; it goes up when an adapted action starts again.
     async fn cycle(&self) -> i32 {
-        int(self.item.cycle)
+        int(self.item().cycle)
     }
     /// The partner organisation responsible for the action.
     async fn owner(&self) -> Result<Partner> {
         self.wp
             .view
-            .partner(&self.item.owner)
+            .partner(&self.item().owner)
             .map(Partner::from)
             .ok_or_else(|| "the owner of this action is unknown".into())
     }
     async fn due_date(&self) -> Option<Date> {
-        self.item.due_date.map(Date)
+        self.item().due_date.map(Date)
     }
     async fn solution(&self) -> Option<Solution> {
-        let solution = self.wp.view.solution(&self.item.solution?)?;
-        Some(Solution {
-            wp: self.wp.clone(),
-            item: solution.clone(),
-        })
+        Solution::at(&self.wp, &self.item().solution?)
     }
     /// What each Check step found, oldest first.
     async fn findings(&self) -> &[String] {
-        &self.item.findings
+        &self.item().findings
     }
     /// The werkplaats version of the last event that changed this action;
     /// send it back as `expectedVersion`.
     async fn version(&self) -> i32 {
-        int(self.item.version)
+        int(self.item().version)
     }
 }
 
@@ -240,10 +283,7 @@ impl Plan {
             .view
             .actions
             .iter()
-            .map(|a| Action {
-                wp: self.wp.clone(),
-                item: a.clone(),
-            })
+            .filter_map(|a| Action::at(&self.wp, &a.id))
             .collect()
     }
 }
@@ -251,98 +291,128 @@ impl Plan {
 /// A decision in the log, with what it was based on.
 pub struct Decision {
     pub wp: Shared,
-    pub item: DecisionView,
+    /// Where the item sits in its list: borrowed, never copied, so a large
+    /// werkplaats costs no allocation per item served.
+    idx: usize,
+}
+
+impl Decision {
+    pub fn at(wp: &Shared, id: &Uuid) -> Option<Decision> {
+        wp.view.decision(id)?;
+        let idx = wp.view.position(id)?;
+        Some(Decision {
+            wp: wp.clone(),
+            idx,
+        })
+    }
+
+    fn item(&self) -> &DecisionView {
+        &self.wp.view.decisions[self.idx]
+    }
 }
 
 impl Decision {
     fn other(&self, other: Option<Uuid>) -> Option<Decision> {
-        let d = self.wp.view.decision(&other?)?;
-        Some(Decision {
-            wp: self.wp.clone(),
-            item: d.clone(),
-        })
+        Decision::at(&self.wp, &other?)
     }
 }
 
 #[Object]
 impl Decision {
     async fn id(&self) -> ID {
-        id(self.item.id)
+        id(self.item().id)
     }
     async fn title(&self) -> &str {
-        &self.item.title
+        &self.item().title
     }
     async fn context(&self) -> &str {
-        &self.item.context
+        &self.item().context
     }
     async fn options_considered(&self) -> &[String] {
-        &self.item.options_considered
+        &self.item().options_considered
     }
     async fn decision(&self) -> &str {
-        &self.item.decision
+        &self.item().decision
     }
     async fn rationale(&self) -> &str {
-        &self.item.rationale
+        &self.item().rationale
     }
     /// Ids of the problems, solutions, actions, reflections, indicators and
     /// decisions this decision rests on, in the order given.
     async fn based_on(&self) -> Vec<ID> {
-        self.item.based_on.iter().copied().map(id).collect()
+        self.item().based_on.iter().copied().map(id).collect()
     }
     /// The earlier decision this one replaces.
     async fn supersedes(&self) -> Option<Decision> {
-        self.other(self.item.supersedes)
+        self.other(self.item().supersedes)
     }
     /// The later decision that replaced this one.
     async fn superseded_by(&self) -> Option<Decision> {
-        self.other(self.item.superseded_by)
+        self.other(self.item().superseded_by)
     }
     async fn decided_by(&self) -> Result<Member> {
-        member(&self.wp, self.item.decided_by)
+        member(&self.wp, self.item().decided_by)
     }
     async fn decided_at(&self) -> DateTime {
-        DateTime(self.item.decided_at)
+        DateTime(self.item().decided_at)
     }
     /// The version of its `DecisionRecorded` event.
     async fn at_version(&self) -> i32 {
-        int(self.item.at_version)
+        int(self.item().at_version)
     }
     /// Each item of `basedOn`, as it was at `atVersion`.
     async fn provenance(&self, ctx: &Context<'_>) -> Result<Vec<audit::ProvenanceItem>> {
-        audit::provenance(ctx, &self.wp, &self.item).await
+        audit::provenance(ctx, &self.wp, self.item()).await
     }
     /// Ids of the actions and decisions that later refer to this decision.
     async fn referenced_by(&self) -> Vec<ID> {
-        audit::referenced_by(&self.wp, &self.item)
+        audit::referenced_by(&self.wp, self.item())
     }
 }
 
 /// What someone learnt, in the phase they learnt it.
 pub struct Reflection {
     pub wp: Shared,
-    pub item: ReflectionView,
+    /// Where the item sits in its list: borrowed, never copied, so a large
+    /// werkplaats costs no allocation per item served.
+    idx: usize,
+}
+
+impl Reflection {
+    pub fn at(wp: &Shared, id: &Uuid) -> Option<Reflection> {
+        wp.view.reflection(id)?;
+        let idx = wp.view.position(id)?;
+        Some(Reflection {
+            wp: wp.clone(),
+            idx,
+        })
+    }
+
+    fn item(&self) -> &ReflectionView {
+        &self.wp.view.reflections[self.idx]
+    }
 }
 
 #[Object]
 impl Reflection {
     async fn id(&self) -> ID {
-        id(self.item.id)
+        id(self.item().id)
     }
     async fn text(&self) -> &str {
-        &self.item.text
+        &self.item().text
     }
     async fn about(&self) -> Vec<ID> {
-        self.item.about.iter().copied().map(id).collect()
+        self.item().about.iter().copied().map(id).collect()
     }
     /// The phase the werkplaats was in when this was recorded.
     async fn phase(&self) -> Phase {
-        phase(self.wp.view.methodology, self.item.phase)
+        phase(self.wp.view.methodology, self.item().phase)
     }
     async fn recorded_by(&self) -> Result<Member> {
-        member(&self.wp, self.item.recorded_by)
+        member(&self.wp, self.item().recorded_by)
     }
     async fn recorded_at(&self) -> DateTime {
-        DateTime(self.item.recorded_at)
+        DateTime(self.item().recorded_at)
     }
 }
 
@@ -365,7 +435,7 @@ pub struct Indicator {
     pub norm: f64,
     pub direction: Direction,
     #[graphql(skip)]
-    pub item: IndicatorView,
+    pub view: IndicatorView,
 }
 
 impl From<&IndicatorView> for Indicator {
@@ -377,7 +447,7 @@ impl From<&IndicatorView> for Indicator {
             baseline: i.baseline,
             norm: i.norm,
             direction: i.direction.into(),
-            item: i.clone(),
+            view: i.clone(),
         }
     }
 }
@@ -386,18 +456,18 @@ impl From<&IndicatorView> for Indicator {
 impl Indicator {
     /// The value measured on the latest date (ties: recorded last).
     async fn latest(&self) -> Option<f64> {
-        self.item.latest()
+        self.view.latest()
     }
     /// `(latest - baseline) / (norm - baseline)`, not clamped.
     async fn progress(&self) -> Option<f64> {
-        self.item.progress()
+        self.view.progress()
     }
     async fn norm_met(&self) -> bool {
-        self.item.norm_met()
+        self.view.norm_met()
     }
     /// In `measuredOn` order.
     async fn measurements(&self) -> Vec<Measurement> {
-        self.item
+        self.view
             .measurements
             .iter()
             .map(|m| Measurement {
@@ -506,34 +576,19 @@ pub struct Werkplaats(pub Shared);
 
 impl Werkplaats {
     pub fn problem(&self, id: Uuid) -> Option<Problem> {
-        Some(Problem {
-            wp: self.0.clone(),
-            item: self.0.view.problem(&id)?.clone(),
-        })
+        Problem::at(&self.0, &id)
     }
     pub fn solution(&self, id: Uuid) -> Option<Solution> {
-        Some(Solution {
-            wp: self.0.clone(),
-            item: self.0.view.solution(&id)?.clone(),
-        })
+        Solution::at(&self.0, &id)
     }
     pub fn action(&self, id: Uuid) -> Option<Action> {
-        Some(Action {
-            wp: self.0.clone(),
-            item: self.0.view.action(&id)?.clone(),
-        })
+        Action::at(&self.0, &id)
     }
     pub fn decision(&self, id: Uuid) -> Option<Decision> {
-        Some(Decision {
-            wp: self.0.clone(),
-            item: self.0.view.decision(&id)?.clone(),
-        })
+        Decision::at(&self.0, &id)
     }
     pub fn reflection(&self, id: Uuid) -> Option<Reflection> {
-        Some(Reflection {
-            wp: self.0.clone(),
-            item: self.0.view.reflection(&id)?.clone(),
-        })
+        Reflection::at(&self.0, &id)
     }
 }
 

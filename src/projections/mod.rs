@@ -263,7 +263,8 @@ impl WerkplaatsView {
         self.index.contains_key(id)
     }
 
-    fn position(&self, id: &Uuid) -> Option<usize> {
+    /// Where the item with this id sits in its list.
+    pub fn position(&self, id: &Uuid) -> Option<usize> {
         self.index.get(id).copied()
     }
 
