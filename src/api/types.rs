@@ -105,28 +105,38 @@ fn member(wp: &WerkplaatsAt, who: Option<Uuid>) -> Result<Member> {
         .ok_or_else(|| "the member who did this is unknown".into())
 }
 
-/// A problem as one of the partners sees it.
-pub struct Problem {
-    pub wp: Shared,
-    /// Where the item sits in its list: borrowed, never copied, so a large
-    /// werkplaats costs no allocation per item served.
-    idx: usize,
+/// A GraphQL object for one item of a werkplaats reading. It holds the
+/// reading and where the item sits in its list: borrowed, never copied, so a
+/// large werkplaats costs no allocation per item served.
+macro_rules! borrowed_item {
+    ($(#[$doc:meta])* $name:ident, $view:ty, $list:ident, $lookup:ident) => {
+        $(#[$doc])*
+        pub struct $name {
+            pub wp: Shared,
+            idx: usize,
+        }
+
+        impl $name {
+            pub fn at(wp: &Shared, id: &Uuid) -> Option<$name> {
+                wp.view.$lookup(id)?;
+                let idx = wp.view.position(id)?;
+                Some($name {
+                    wp: wp.clone(),
+                    idx,
+                })
+            }
+
+            fn item(&self) -> &$view {
+                &self.wp.view.$list[self.idx]
+            }
+        }
+    };
 }
 
-impl Problem {
-    pub fn at(wp: &Shared, id: &Uuid) -> Option<Problem> {
-        wp.view.problem(id)?;
-        let idx = wp.view.position(id)?;
-        Some(Problem {
-            wp: wp.clone(),
-            idx,
-        })
-    }
-
-    fn item(&self) -> &ProblemView {
-        &self.wp.view.problems[self.idx]
-    }
-}
+borrowed_item!(
+    /// A problem as one of the partners sees it.
+    Problem, ProblemView, problems, problem
+);
 
 #[Object]
 impl Problem {
@@ -155,28 +165,10 @@ impl Problem {
     }
 }
 
-/// A proposed solution and the problems it addresses.
-pub struct Solution {
-    pub wp: Shared,
-    /// Where the item sits in its list: borrowed, never copied, so a large
-    /// werkplaats costs no allocation per item served.
-    idx: usize,
-}
-
-impl Solution {
-    pub fn at(wp: &Shared, id: &Uuid) -> Option<Solution> {
-        wp.view.solution(id)?;
-        let idx = wp.view.position(id)?;
-        Some(Solution {
-            wp: wp.clone(),
-            idx,
-        })
-    }
-
-    fn item(&self) -> &SolutionView {
-        &self.wp.view.solutions[self.idx]
-    }
-}
+borrowed_item!(
+    /// A proposed solution and the problems it addresses.
+    Solution, SolutionView, solutions, solution
+);
 
 #[Object]
 impl Solution {
@@ -205,28 +197,10 @@ impl Solution {
     }
 }
 
-/// An action trialled in PDCA cycles.
-pub struct Action {
-    pub wp: Shared,
-    /// Where the item sits in its list: borrowed, never copied, so a large
-    /// werkplaats costs no allocation per item served.
-    idx: usize,
-}
-
-impl Action {
-    pub fn at(wp: &Shared, id: &Uuid) -> Option<Action> {
-        wp.view.action(id)?;
-        let idx = wp.view.position(id)?;
-        Some(Action {
-            wp: wp.clone(),
-            idx,
-        })
-    }
-
-    fn item(&self) -> &ActionView {
-        &self.wp.view.actions[self.idx]
-    }
-}
+borrowed_item!(
+    /// An action trialled in PDCA cycles.
+    Action, ActionView, actions, action
+);
 
 #[Object]
 impl Action {
@@ -288,28 +262,10 @@ impl Plan {
     }
 }
 
-/// A decision in the log, with what it was based on.
-pub struct Decision {
-    pub wp: Shared,
-    /// Where the item sits in its list: borrowed, never copied, so a large
-    /// werkplaats costs no allocation per item served.
-    idx: usize,
-}
-
-impl Decision {
-    pub fn at(wp: &Shared, id: &Uuid) -> Option<Decision> {
-        wp.view.decision(id)?;
-        let idx = wp.view.position(id)?;
-        Some(Decision {
-            wp: wp.clone(),
-            idx,
-        })
-    }
-
-    fn item(&self) -> &DecisionView {
-        &self.wp.view.decisions[self.idx]
-    }
-}
+borrowed_item!(
+    /// A decision in the log, with what it was based on.
+    Decision, DecisionView, decisions, decision
+);
 
 impl Decision {
     fn other(&self, other: Option<Uuid>) -> Option<Decision> {
@@ -370,28 +326,10 @@ impl Decision {
     }
 }
 
-/// What someone learnt, in the phase they learnt it.
-pub struct Reflection {
-    pub wp: Shared,
-    /// Where the item sits in its list: borrowed, never copied, so a large
-    /// werkplaats costs no allocation per item served.
-    idx: usize,
-}
-
-impl Reflection {
-    pub fn at(wp: &Shared, id: &Uuid) -> Option<Reflection> {
-        wp.view.reflection(id)?;
-        let idx = wp.view.position(id)?;
-        Some(Reflection {
-            wp: wp.clone(),
-            idx,
-        })
-    }
-
-    fn item(&self) -> &ReflectionView {
-        &self.wp.view.reflections[self.idx]
-    }
-}
+borrowed_item!(
+    /// What someone learnt, in the phase they learnt it.
+    Reflection, ReflectionView, reflections, reflection
+);
 
 #[Object]
 impl Reflection {
