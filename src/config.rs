@@ -5,14 +5,28 @@ use std::net::SocketAddr;
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/werkplaats";
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
 const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
-const DEFAULT_MAX_QUERY_DEPTH: usize = 16;
-const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 1_000;
+// The deepest and largest legitimate query selects every field of a
+// werkplaats without repeating a type on one path, as `createWerkplaats`'s
+// payload: depth 9 and 253 fields (`tests/api/limits.rs` builds it from the
+// schema); the contract's scenarios need at most 5 and 61. The limits leave
+// room for a chain of superseded decisions three deep, and for that query
+// twice over, or a schema grown by half.
+const DEFAULT_MAX_QUERY_DEPTH: usize = 12;
+const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 750;
+const DEFAULT_MAX_ALIASES: usize = 30;
+const DEFAULT_MAX_BATCH: usize = 10;
+const DEFAULT_MUTATION_BURST: u32 = 60;
+const DEFAULT_MUTATIONS_PER_SECOND: u32 = 10;
+const DEFAULT_WS_MAX_MESSAGE_BYTES: usize = 262_144;
+const DEFAULT_WS_MAX_OPERATIONS: usize = 100;
+const DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN: usize = 16;
 const DEFAULT_DB_POOL_SIZE: u32 = 16;
 const DEFAULT_WS_INIT_TIMEOUT_SECS: u64 = 10;
 const DEFAULT_WS_PING_INTERVAL_SECS: u64 = 15;
 const DEFAULT_WS_SEND_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_SNAPSHOT_EVERY: u64 = 1_000;
 const DEFAULT_SNAPSHOT_CACHE: usize = 128;
+const DEFAULT_OIDC_CLAIM: &str = "sub";
 
 /// How a server instance is set up. Every field is a `--flag` and an
 /// environment variable, as the contract's README names them.
@@ -38,9 +52,49 @@ pub struct Config {
     #[arg(long, env = "WERKPLAATS_MAX_QUERY_DEPTH", default_value_t = DEFAULT_MAX_QUERY_DEPTH)]
     pub max_query_depth: usize,
 
-    /// Most complex query accepted (each selected field counts one).
+    /// Most complex query accepted (each selected field counts one, and so
+    /// does each fragment spread, with fragments expanded).
     #[arg(long, env = "WERKPLAATS_MAX_QUERY_COMPLEXITY", default_value_t = DEFAULT_MAX_QUERY_COMPLEXITY)]
     pub max_query_complexity: usize,
+
+    /// Most aliased fields in one document, with fragments expanded.
+    #[arg(long, env = "WERKPLAATS_MAX_ALIASES", default_value_t = DEFAULT_MAX_ALIASES)]
+    pub max_aliases: usize,
+
+    /// Most operations in one batched HTTP request.
+    #[arg(long, env = "WERKPLAATS_MAX_BATCH", default_value_t = DEFAULT_MAX_BATCH)]
+    pub max_batch: usize,
+
+    /// Mutations one caller may send at once; their bucket refills at
+    /// `--mutations-per-second` (per server instance).
+    #[arg(long, env = "WERKPLAATS_MUTATION_BURST", default_value_t = DEFAULT_MUTATION_BURST)]
+    pub mutation_burst: u32,
+
+    /// Mutations per second one caller may keep sending.
+    #[arg(long, env = "WERKPLAATS_MUTATIONS_PER_SECOND", default_value_t = DEFAULT_MUTATIONS_PER_SECOND)]
+    pub mutations_per_second: u32,
+
+    /// Answer introspection queries (`__schema`, `__type`). Production
+    /// servers should say `false`: clients have `graphql/schema.graphql`.
+    #[arg(long, env = "WERKPLAATS_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Serve GraphiQL on `GET /graphql`. Production servers should say `false`.
+    #[arg(long, env = "WERKPLAATS_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Largest websocket message accepted, in bytes (then closed with 1009).
+    #[arg(long, env = "WERKPLAATS_WS_MAX_MESSAGE_BYTES", default_value_t = DEFAULT_WS_MAX_MESSAGE_BYTES)]
+    pub ws_max_message_bytes: usize,
+
+    /// Most operations one websocket runs at a time (more: `RATE_LIMITED`).
+    #[arg(long, env = "WERKPLAATS_WS_MAX_OPERATIONS", default_value_t = DEFAULT_WS_MAX_OPERATIONS)]
+    pub ws_max_operations: usize,
+
+    /// Most websockets one token holds open on this instance (more: closed
+    /// with 4429 at `connection_init`).
+    #[arg(long, env = "WERKPLAATS_WS_MAX_CONNECTIONS_PER_TOKEN", default_value_t = DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN)]
+    pub ws_max_connections_per_token: usize,
 
     /// Connections in the database pool.
     #[arg(long, env = "WERKPLAATS_DB_POOL_SIZE", default_value_t = DEFAULT_DB_POOL_SIZE)]
@@ -81,6 +135,23 @@ pub struct Config {
     /// 100,000 events in `bench-replay`'s mix, far less for usual ones).
     #[arg(long, env = "WERKPLAATS_SNAPSHOT_CACHE", default_value_t = DEFAULT_SNAPSHOT_CACHE)]
     pub snapshot_cache: usize,
+
+    /// The identity provider's issuer (`iss`); with the audience and JWKS
+    /// URL it turns on sign-in with its JWTs beside member tokens.
+    #[arg(long, env = "WERKPLAATS_OIDC_ISSUER", requires_all = ["oidc_audience", "oidc_jwks_url"])]
+    pub oidc_issuer: Option<String>,
+
+    /// The audience (`aud`) the provider's tokens must be for: our client id.
+    #[arg(long, env = "WERKPLAATS_OIDC_AUDIENCE")]
+    pub oidc_audience: Option<String>,
+
+    /// Where the provider publishes its signing keys (JWKS).
+    #[arg(long, env = "WERKPLAATS_OIDC_JWKS_URL")]
+    pub oidc_jwks_url: Option<String>,
+
+    /// The claim that names the person; `linkIdentity` links its value to a member.
+    #[arg(long, env = "WERKPLAATS_OIDC_CLAIM", default_value = DEFAULT_OIDC_CLAIM)]
+    pub oidc_claim: String,
 }
 
 impl Default for Config {
@@ -93,6 +164,15 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_query_depth: DEFAULT_MAX_QUERY_DEPTH,
             max_query_complexity: DEFAULT_MAX_QUERY_COMPLEXITY,
+            max_aliases: DEFAULT_MAX_ALIASES,
+            max_batch: DEFAULT_MAX_BATCH,
+            mutation_burst: DEFAULT_MUTATION_BURST,
+            mutations_per_second: DEFAULT_MUTATIONS_PER_SECOND,
+            introspection: true,
+            graphiql: true,
+            ws_max_message_bytes: DEFAULT_WS_MAX_MESSAGE_BYTES,
+            ws_max_operations: DEFAULT_WS_MAX_OPERATIONS,
+            ws_max_connections_per_token: DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN,
             db_pool_size: DEFAULT_DB_POOL_SIZE,
             notify_in_transaction: false,
             ws_init_timeout_secs: DEFAULT_WS_INIT_TIMEOUT_SECS,
@@ -100,6 +180,10 @@ impl Default for Config {
             ws_send_timeout_secs: DEFAULT_WS_SEND_TIMEOUT_SECS,
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
             snapshot_cache: DEFAULT_SNAPSHOT_CACHE,
+            oidc_issuer: None,
+            oidc_audience: None,
+            oidc_jwks_url: None,
+            oidc_claim: DEFAULT_OIDC_CLAIM.to_owned(),
         }
     }
 }

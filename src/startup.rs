@@ -2,19 +2,20 @@
 //! and the tests, which start it in-process on port 0.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
-use crate::api::http::{router, ServerState, WebsocketSettings};
-use crate::api::{build_schema, Limits};
-use crate::app::{generate_token, App};
+use crate::api::http::{router, ServerState};
+use crate::app::{generate_token, App, OidcSettings};
 use crate::config::Config;
 use crate::store::{EventStore, Notifier};
 
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    /// Tells open websockets that the server is stopping.
+    shutdown: watch::Sender<bool>,
     /// Set when the configuration had no admin token and one was generated.
     pub generated_admin_token: Option<String>,
 }
@@ -34,8 +35,9 @@ impl Application {
         config: Config,
         store: EventStore,
     ) -> anyhow::Result<Application> {
-        let (admin_token, generated_admin_token) = match config.admin_token {
-            Some(token) if !token.trim().is_empty() => (token, None),
+        let oidc = oidc_settings(&config);
+        let (admin_token, generated_admin_token) = match &config.admin_token {
+            Some(token) if !token.trim().is_empty() => (token.clone(), None),
             _ => {
                 let (token, _) = generate_token();
                 (token.clone(), Some(token))
@@ -43,28 +45,15 @@ impl Application {
         };
         let notifier = Notifier::start(&store);
         let app = App::new(store, notifier, &admin_token)
-            .with_snapshots(config.snapshot_every, config.snapshot_cache);
-        let schema = build_schema(
-            Some(app.clone()),
-            Limits {
-                max_depth: config.max_query_depth,
-                max_complexity: config.max_query_complexity,
-            },
-        );
-        let router = router(ServerState {
-            app,
-            schema,
-            max_body_bytes: config.max_body_bytes,
-            websocket: WebsocketSettings {
-                init_timeout: Duration::from_secs(config.ws_init_timeout_secs),
-                ping_interval: Duration::from_secs(config.ws_ping_interval_secs),
-                send_timeout: Duration::from_secs(config.ws_send_timeout_secs),
-            },
-        });
+            .with_snapshots(config.snapshot_every, config.snapshot_cache)
+            .with_oidc(oidc);
+        let (shutdown, stopping) = watch::channel(false);
+        let router = router(ServerState::new(app, &config, stopping));
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application {
             listener,
             router,
+            shutdown,
             generated_admin_token,
         })
     }
@@ -75,10 +64,37 @@ impl Application {
 
     /// Serves until the process is asked to stop (Ctrl-C or SIGTERM).
     pub async fn run(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then shuts down gracefully: no new
+    /// connections, requests in flight finish, websockets are closed with
+    /// 1012 so that their clients reconnect (to another instance).
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let shutdown = self.shutdown;
+        let stopping = async move {
+            stop.await;
+            tracing::info!("shutting down: closing websockets, finishing requests");
+            let _ = shutdown.send(true);
+        };
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(stopping)
             .await
     }
+}
+
+/// Sign-in with the identity provider needs all three of issuer, audience
+/// and JWKS URL (clap insists on them together).
+fn oidc_settings(config: &Config) -> Option<OidcSettings> {
+    Some(OidcSettings {
+        issuer: config.oidc_issuer.clone()?,
+        audience: config.oidc_audience.clone()?,
+        jwks_url: config.oidc_jwks_url.clone()?,
+        claim: config.oidc_claim.clone(),
+    })
 }
 
 async fn shutdown_signal() {

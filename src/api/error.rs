@@ -3,6 +3,7 @@
 
 use async_graphql::{ErrorExtensions, Value};
 
+use super::limits::{retry_after_secs, LimitError};
 use crate::app::{render, AppError, WerkplaatsAt};
 use crate::domain::ConflictOn;
 
@@ -45,6 +46,20 @@ pub fn graphql_error(error: AppError) -> async_graphql::Error {
             tracing::error!(error = ?source, "internal error");
             with_code("internal error", code::INTERNAL)
         }
+    }
+}
+
+pub fn limit_error(error: LimitError) -> async_graphql::Error {
+    match error {
+        LimitError::RateLimited { retry_after } => with_code(error.to_string(), code::RATE_LIMITED)
+            .extend_with(|_, e| e.set("retryAfter", retry_after_secs(retry_after))),
+        LimitError::TooManyConnections { .. } => with_code(error.to_string(), code::RATE_LIMITED),
+        LimitError::TooComplex { .. }
+        | LimitError::TooDeep { .. }
+        | LimitError::FragmentCycle(_)
+        | LimitError::Introspection
+        | LimitError::TooManyAliases { .. }
+        | LimitError::TooManyMutations { .. } => with_code(error.to_string(), code::BAD_USER_INPUT),
     }
 }
 

@@ -12,18 +12,21 @@ mod checkpoint;
 mod enums;
 pub mod error;
 pub mod http;
+mod limits;
 mod live;
 mod mutation;
 mod query;
 mod report;
 mod scalars;
 mod subscription;
+mod trust;
 mod types;
 mod ws;
 
 use async_graphql::{Context, MergedObject, Schema};
 
-use crate::app::{App, Caller};
+use crate::app::{App, Caller, RateLimiter};
+use crate::config::Config;
 
 pub use query::Query;
 pub use subscription::SubscriptionRoot;
@@ -35,31 +38,60 @@ pub struct Mutation(
     mutation::CoreMutation,
     live::LiveMutation,
     checkpoint::CheckpointMutation,
+    trust::TrustMutation,
 );
 
 pub type WerkplaatsSchema = Schema<Query, Mutation, SubscriptionRoot>;
 
-/// Limits a request must stay within.
+/// Limits a request must stay within; see [`limits`] and the README's
+/// configuration section.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub max_depth: usize,
     pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub mutation_burst: u32,
+    pub mutations_per_second: u32,
+    pub introspection: bool,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
+impl From<&Config> for Limits {
+    fn from(config: &Config) -> Limits {
         Limits {
-            max_depth: 16,
-            max_complexity: 1_000,
+            max_depth: config.max_query_depth,
+            max_complexity: config.max_query_complexity,
+            max_aliases: config.max_aliases,
+            mutation_burst: config.mutation_burst,
+            mutations_per_second: config.mutations_per_second,
+            introspection: config.introspection,
         }
     }
 }
 
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::from(&Config::default())
+    }
+}
+
 pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
-    let builder = Schema::build(Query, Mutation::default(), SubscriptionRoot)
+    // async-graphql's own limit on nesting, which counts fragment spreads
+    // as levels too; ours walks the document the same way.
+    let max_nesting = limits.max_depth * 2;
+    let mut builder = Schema::build(Query, Mutation::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(limits.max_depth * 2);
+        .limit_recursive_depth(max_nesting)
+        .extension(limits::RequestLimits(limits::DocumentLimits {
+            max_selections: limits.max_complexity,
+            max_nesting,
+            max_aliases: limits.max_aliases,
+            introspection: limits.introspection,
+            mutations: RateLimiter::new(limits.mutation_burst, limits.mutations_per_second),
+        }));
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
     match app {
         Some(app) => builder.data(app).finish(),
         None => builder.finish(),

@@ -21,7 +21,7 @@ use crate::app::{App, Executed};
 use crate::domain::{self, Command};
 
 /// A client's command id: a UUID as given, any other string hashed to one.
-fn command_id(raw: Option<ID>) -> Option<Uuid> {
+pub(super) fn command_id(raw: Option<ID>) -> Option<Uuid> {
     let raw = raw?;
     Some(Uuid::parse_str(&raw).unwrap_or_else(|_| {
         let digest = Sha256::digest(raw.as_bytes());
@@ -35,7 +35,7 @@ fn ids(raw: Vec<ID>) -> Vec<String> {
     raw.into_iter().map(|id| id.0).collect()
 }
 
-async fn execute(
+pub(super) async fn execute(
     ctx: &Context<'_>,
     werkplaats_id: &ID,
     command: Command,
@@ -55,11 +55,15 @@ async fn execute(
 }
 
 /// The id of the item the command's events are about.
-fn subject(executed: &Executed) -> Option<Uuid> {
+pub(super) fn subject(executed: &Executed) -> Option<Uuid> {
     executed.events.iter().rev().find_map(|event| {
         Some(match event {
             domain::Event::PartnerAdded(e) => e.partner_id,
             domain::Event::MemberInvited(e) => e.member_id,
+            domain::Event::MemberRemoved(e) => e.member_id,
+            domain::Event::RoleChanged(e) => e.member_id,
+            domain::Event::MemberForgotten(e) => e.member_id,
+            domain::Event::IdentityLinked(e) => e.member_id,
             domain::Event::ProblemRecorded(e) => e.problem_id,
             domain::Event::SolutionProposed(e) => e.solution_id,
             domain::Event::DecisionRecorded(e) => e.decision_id,
@@ -78,11 +82,11 @@ fn subject(executed: &Executed) -> Option<Uuid> {
     })
 }
 
-fn missing() -> async_graphql::Error {
+pub(super) fn missing() -> async_graphql::Error {
     "the command's item is missing from the werkplaats".into()
 }
 
-fn new_id() -> Uuid {
+pub(super) fn new_id() -> Uuid {
     Uuid::new_v4()
 }
 

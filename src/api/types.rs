@@ -86,6 +86,10 @@ pub struct Member {
     pub name: String,
     pub role: Role,
     pub partner: Option<Partner>,
+    /// False once removed; removed members stay listed, as history refers to them.
+    pub active: bool,
+    /// True once forgotten; the name then reads "vergeten lid" everywhere.
+    pub forgotten: bool,
 }
 
 impl From<MemberInfo> for Member {
@@ -95,6 +99,8 @@ impl From<MemberInfo> for Member {
             name: m.name,
             role: m.role.into(),
             partner: m.partner.as_ref().map(Partner::from),
+            active: m.active,
+            forgotten: m.forgotten,
         }
     }
 }

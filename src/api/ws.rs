@@ -29,10 +29,25 @@
 //! subscribes again; a `werkplaatsEvents` client passes the last version it
 //! saw as `afterVersion` and misses nothing. Our 4498 closes a peer that
 //! answered nothing for three ping intervals. A connection runs at most
-//! [`MAX_OPERATIONS`] operations at a time; one more is answered with a
-//! `RATE_LIMITED` error and the connection stays open.
+//! [`WebsocketSettings::max_operations`] operations at a time; one more is
+//! answered with a `RATE_LIMITED` error and the connection stays open. A
+//! token holds at most so many connections on one instance
+//! ([`Connections`]): one more is closed at `connection_init` with 4429, a
+//! code the `graphql-ws` client does not retry. A message over
+//! [`WebsocketSettings::max_message_bytes`] closes the connection with
+//! 1009 ("message too big").
+//!
+//! A member's access can end while their socket is open: removed, forgotten
+//! or a rotated token. Every instance hears of it (NOTIFY) and the
+//! connections of that member authenticate again; those that no longer pass
+//! are closed with 4403. When the server shuts down, every connection is
+//! closed with 1012 ("service restart"), which clients treat as "reconnect",
+//! reaching another instance behind the load balancer.
 //!
 //! [`WebsocketSettings::send_timeout`]: super::http::WebsocketSettings::send_timeout
+//! [`WebsocketSettings::max_operations`]: super::http::WebsocketSettings::max_operations
+//! [`WebsocketSettings::max_message_bytes`]: super::http::WebsocketSettings::max_message_bytes
+//! [`Connections`]: super::limits::Connections
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,19 +60,18 @@ use futures::stream::{BoxStream, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{timeout, Instant, MissedTickBehavior};
 
 use super::error::{code, with_code};
 use super::http::{with_codes, ServerState};
+use super::limits::ConnectionGuard;
 use crate::app::{AppError, Caller};
+use crate::store::AccessWake;
 
 /// The subprotocol this module speaks.
 pub const PROTOCOL: &str = "graphql-transport-ws";
-
-/// Most operations one connection runs at a time.
-const MAX_OPERATIONS: usize = 100;
 
 /// Messages waiting for the writer.
 const QUEUE: usize = 16;
@@ -74,12 +88,19 @@ const FORBIDDEN: u16 = 4403;
 const INIT_TIMEOUT: u16 = 4408;
 const SUBSCRIBER_EXISTS: u16 = 4409;
 const TOO_MANY_INITS: u16 = 4429;
+/// The protocol's "too many" also closes a token's connection beyond the
+/// limit: `graphql-ws` clients take it as fatal, so they do not retry in a loop.
+const TOO_MANY_CONNECTIONS: u16 = 4429;
+/// RFC 6455: a message too big to process.
+const MESSAGE_TOO_BIG: u16 = 1009;
 const TOO_SLOW: u16 = 4499;
 /// Nothing heard for [`SILENCE_PINGS`] ping intervals: the peer is gone
 /// without closing (a dropped network), so its presence must end.
 const SILENT: u16 = 4498;
 const SILENCE_PINGS: u32 = 3;
 const INTERNAL_ERROR: u16 = 4500;
+/// The server is going away: reconnect (to another instance).
+const SERVICE_RESTART: u16 = 1012;
 
 /// The token in a `connection_init` payload: `{"authorization": "Bearer <token>"}`.
 pub(super) fn authorization(payload: &Value) -> Option<&str> {
@@ -89,15 +110,25 @@ pub(super) fn authorization(payload: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// Which werkplaats a person signed in with the identity provider acts in:
+/// `{"werkplaatsId": "..."}`, as `X-Werkplaats-Id` over HTTP.
+pub(super) fn werkplaats(payload: &Value) -> Option<&str> {
+    payload.get("werkplaatsId").and_then(Value::as_str)
+}
+
 /// Serves one connection until either side ends it.
 pub async fn serve(socket: WebSocket, state: ServerState) {
     let (sink, incoming) = socket.split();
     let (queue, outgoing) = mpsc::channel(QUEUE);
     let send_timeout = state.websocket.send_timeout;
+    let access = state.app.access_changes();
     let connection = Connection {
         state,
         queue,
+        access,
+        credentials: Credentials::default(),
         session: Session::AwaitingInit,
+        counted: None,
         operations: HashMap::new(),
         tasks: JoinSet::new(),
     };
@@ -220,6 +251,15 @@ enum Session {
     Ready(Option<Caller>),
 }
 
+impl Session {
+    fn caller(&self) -> Option<Caller> {
+        match self {
+            Session::AwaitingInit => None,
+            Session::Ready(caller) => *caller,
+        }
+    }
+}
+
 struct Operation {
     task: AbortHandle,
     completed: Arc<AtomicBool>,
@@ -232,10 +272,21 @@ impl Operation {
     }
 }
 
+/// What the client authenticated with, to check again when access changes.
+#[derive(Default)]
+struct Credentials {
+    authorization: Option<String>,
+    werkplaats: Option<String>,
+}
+
 struct Connection {
     state: ServerState,
     queue: mpsc::Sender<Outgoing>,
+    access: broadcast::Receiver<AccessWake>,
+    credentials: Credentials,
     session: Session,
+    /// This connection, counted against its caller's limit while it lasts.
+    counted: Option<ConnectionGuard>,
     /// Running operations by the client's id.
     operations: HashMap<String, Operation>,
     tasks: JoinSet<()>,
@@ -266,9 +317,25 @@ impl Connection {
         );
         pings.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut last_heard = Instant::now();
+        let mut shutdown = self.state.shutdown.clone();
+        let stopping = async move {
+            // A server that can no longer say it stops never will.
+            if shutdown.wait_for(|stopping| *stopping).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::pin!(stopping);
         loop {
             tokio::select! {
                 biased;
+                () = &mut stopping => {
+                    return Some(Close::new(SERVICE_RESTART, "server restarting; reconnect"));
+                }
+                wake = self.access.recv() => {
+                    if let Err(close) = self.recheck(wake).await {
+                        return Some(close);
+                    }
+                }
                 // First, so that an id the client has seen complete is free
                 // again before its next message is handled.
                 Some(finished) = self.tasks.join_next_with_id() => {
@@ -302,7 +369,11 @@ impl Connection {
                         }
                         // tungstenite answers websocket pings itself.
                         Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                        Some(Ok(Message::Close(_)) | Err(_)) | None => return None,
+                        Some(Err(error)) => {
+                            return too_big(error)
+                                .then(|| Close::new(MESSAGE_TOO_BIG, "message too big"));
+                        }
+                        Some(Ok(Message::Close(_))) | None => return None,
                     };
                     if let Err(close) = self.handle(&data).await {
                         return Some(close);
@@ -352,8 +423,28 @@ impl Connection {
             ));
         }
         let payload = Value::Object(payload.unwrap_or_default());
-        match self.state.app.authenticate(authorization(&payload)).await {
+        self.credentials = Credentials {
+            authorization: authorization(&payload).map(str::to_owned),
+            werkplaats: werkplaats(&payload).map(str::to_owned),
+        };
+        let signed_in = self
+            .state
+            .app
+            .authenticate_for(
+                self.credentials.authorization.as_deref(),
+                self.credentials.werkplaats.as_deref(),
+            )
+            .await;
+        match signed_in {
             Ok(caller) => {
+                if let Some(caller) = caller {
+                    let counted = self
+                        .state
+                        .connections
+                        .open(caller)
+                        .map_err(|error| Close::new(TOO_MANY_CONNECTIONS, error.to_string()))?;
+                    self.counted = Some(counted);
+                }
                 self.session = Session::Ready(caller);
                 self.send(ServerMessage::ConnectionAck.frame()).await;
                 Ok(())
@@ -362,6 +453,46 @@ impl Connection {
             Err(error) => {
                 tracing::error!(?error, "cannot authenticate a websocket");
                 Err(Close::new(INTERNAL_ERROR, "Internal server error"))
+            }
+        }
+    }
+
+    /// After an access change that may concern this connection's member:
+    /// do their credentials still admit them, as the same member?
+    async fn recheck(
+        &mut self,
+        wake: Result<AccessWake, broadcast::error::RecvError>,
+    ) -> Result<(), Close> {
+        let Session::Ready(Some(Caller::Member { member_id, .. })) = self.session else {
+            return Ok(());
+        };
+        let concerns = match wake {
+            Ok(wake) => wake.concerns(member_id),
+            // Missed some: any of them may have been ours.
+            Err(broadcast::error::RecvError::Lagged(_)) => true,
+            Err(broadcast::error::RecvError::Closed) => false,
+        };
+        if !concerns {
+            return Ok(());
+        }
+        let now = self
+            .state
+            .app
+            .authenticate_for(
+                self.credentials.authorization.as_deref(),
+                self.credentials.werkplaats.as_deref(),
+            )
+            .await;
+        match now {
+            Ok(caller) if caller == self.session.caller() => Ok(()),
+            Ok(_) | Err(AppError::Unauthenticated) => {
+                Err(Close::new(FORBIDDEN, "Forbidden: access revoked"))
+            }
+            // The database is away: keep the connection; the next access
+            // change (or the listener's resync) asks again.
+            Err(error) => {
+                tracing::warn!(?error, "cannot check a websocket's access again");
+                Ok(())
             }
         }
     }
@@ -376,9 +507,10 @@ impl Connection {
                 format!("Subscriber for {id} already exists"),
             ));
         }
-        if self.operations.len() >= MAX_OPERATIONS {
+        let max_operations = self.state.websocket.max_operations;
+        if self.operations.len() >= max_operations {
             let error = with_code(
-                format!("a connection runs at most {MAX_OPERATIONS} operations at a time"),
+                format!("a connection runs at most {max_operations} operations at a time"),
                 code::RATE_LIMITED,
             );
             let refusal = Response::from_errors(vec![error.into_server_error(Default::default())]);
@@ -413,6 +545,15 @@ impl Connection {
     async fn send(&self, frame: Message) {
         let _ = self.queue.send(Outgoing::control(frame)).await;
     }
+}
+
+/// Whether a read failed because the client's message or frame was over
+/// the size limit (rather than because the connection broke).
+fn too_big(error: axum::Error) -> bool {
+    error
+        .into_inner()
+        .downcast_ref::<tungstenite::Error>()
+        .is_some_and(|error| matches!(error, tungstenite::Error::Capacity(_)))
 }
 
 /// Drives one operation: each result is queued before the next is asked

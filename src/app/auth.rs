@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::oidc::Oidc;
 use super::{App, AppError};
 use crate::domain::Actor;
 
@@ -58,6 +59,18 @@ impl App {
         &self,
         authorization: Option<&str>,
     ) -> Result<Option<Caller>, AppError> {
+        self.authenticate_for(authorization, None).await
+    }
+
+    /// [`App::authenticate`], for a caller who may be a member of several
+    /// werkplaatsen: a person signed in with the identity provider is linked
+    /// to one member per werkplaats, and `werkplaats` (the client's
+    /// `X-Werkplaats-Id`) says which one they act as.
+    pub async fn authenticate_for(
+        &self,
+        authorization: Option<&str>,
+        werkplaats: Option<&str>,
+    ) -> Result<Option<Caller>, AppError> {
         let Some(header) = authorization.map(str::trim).filter(|h| !h.is_empty()) else {
             return Ok(None);
         };
@@ -70,12 +83,55 @@ impl App {
         if bool::from(hash.ct_eq(&self.admin_token_hash)) {
             return Ok(Some(Caller::Admin));
         }
+        if let Some(oidc) = self.oidc.as_ref().filter(|_| Oidc::looks_like_jwt(token)) {
+            let subject = oidc.subject(token).await.map_err(|error| {
+                tracing::info!(%error, "identity-provider token refused");
+                AppError::Unauthenticated
+            })?;
+            return self.signed_in(&subject, werkplaats).await.map(Some);
+        }
         match self.store.token_owner(&hash).await? {
             Some(owner) => Ok(Some(Caller::Member {
                 member_id: owner.member_id,
                 werkplaats_id: owner.werkplaats_id,
             })),
             None => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// The member a verified identity-provider subject acts as.
+    async fn signed_in(&self, subject: &str, werkplaats: Option<&str>) -> Result<Caller, AppError> {
+        let owners = self.store.identity_owners(subject).await?;
+        let chosen = match werkplaats {
+            Some(id) => owners
+                .into_iter()
+                .find(|owner| owner.werkplaats_id.to_string() == id.trim()),
+            None if owners.len() == 1 => owners.into_iter().next(),
+            None => None,
+        };
+        chosen
+            .map(|owner| Caller::Member {
+                member_id: owner.member_id,
+                werkplaats_id: owner.werkplaats_id,
+            })
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// Replaces the caller's own token; the old one stops working at once,
+    /// on every instance.
+    pub async fn rotate_token(&self, caller: Option<Caller>) -> Result<String, AppError> {
+        match caller.ok_or(AppError::Unauthenticated)? {
+            Caller::Admin => Err(AppError::Forbidden),
+            Caller::Member {
+                member_id,
+                werkplaats_id,
+            } => {
+                let (token, hash) = generate_token();
+                self.store
+                    .reissue_token(member_id, werkplaats_id, &hash)
+                    .await?;
+                Ok(token)
+            }
         }
     }
 }

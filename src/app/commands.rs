@@ -8,7 +8,9 @@ use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
 use crate::domain::{decide, Command, Decided, Event, State};
 use crate::projections::Recorded;
-use crate::store::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent, StreamChanged};
+use crate::store::{
+    AccessChange, AppendError, AppendRequest, Appended, MemberRecord, NewEvent, StreamChanged,
+};
 
 /// How often a command is decided again after losing the race for its
 /// stream before the client is asked to retry.
@@ -48,6 +50,30 @@ fn issue_token(decided: &Decided) -> (Option<String>, Option<MemberRecord>) {
         token_hash: hash.to_vec(),
     };
     (Some(token), Some(record))
+}
+
+/// What the command's events change about who may act as a member.
+fn access_changes(decided: &Decided) -> Vec<AccessChange> {
+    let mut changes: Vec<AccessChange> = decided
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            Event::MemberRemoved(e) => Some(AccessChange::Revoke {
+                member_id: e.member_id,
+            }),
+            Event::MemberForgotten(e) => Some(AccessChange::Forget {
+                member_id: e.member_id,
+            }),
+            _ => None,
+        })
+        .collect();
+    if let Some(identity) = &decided.identity {
+        changes.push(AccessChange::Link {
+            member_id: identity.member_id,
+            subject: identity.subject.as_str().to_owned(),
+        });
+    }
+    changes
 }
 
 impl App {
@@ -118,6 +144,7 @@ impl App {
                 actor: actor.member_id(),
                 events: decided.events.iter().map(new_event).collect(),
                 members: member.iter().cloned().collect(),
+                access: access_changes(&decided),
             };
             match self.store.append(request).await {
                 Ok(Appended::Committed {
@@ -139,6 +166,11 @@ impl App {
                     })?;
                     if let Some(member) = member {
                         loaded.at.names.insert(member.member_id, Some(member.name));
+                    }
+                    for event in &decided.events {
+                        if let Event::MemberForgotten(e) = event {
+                            loaded.at.names.insert(e.member_id, None);
+                        }
                     }
                     self.notifier.local(StreamChanged {
                         stream_id,

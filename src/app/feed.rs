@@ -18,7 +18,7 @@ use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use super::load::Loaded;
-use super::{App, EventRecord};
+use super::{changes_names, App, EventRecord};
 use crate::store::until_changed;
 
 /// Longest wait for a wake-up before the feed reads the table anyway.
@@ -136,7 +136,7 @@ impl App {
             if batch.is_empty() {
                 return Ok(());
             }
-            if batch.iter().any(|e| e.event_type == "MemberInvited") {
+            if batch.iter().any(|e| changes_names(&e.event_type)) {
                 // Names live beside the stream; fetch them before folding so
                 // a member who acts in the same batch is known by name.
                 let names = self.store.member_names(stream).await?;

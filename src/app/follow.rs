@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::feed::Feed;
 use super::load::Loaded;
-use super::{App, AppError, Caller, EventRecord, PresenceGuard};
+use super::{changes_names, App, AppError, Caller, EventRecord, PresenceGuard};
 use crate::store::StoredEvent;
 
 /// Events read from the table at a time.
@@ -160,7 +160,7 @@ impl Follower {
         // Names live beside the stream: fetch them when the fold starts or
         // someone new was invited, before anyone in the batch acts.
         let mut names =
-            if self.werkplaats.is_none() || batch.iter().any(|e| e.event_type == "MemberInvited") {
+            if self.werkplaats.is_none() || batch.iter().any(|e| changes_names(&e.event_type)) {
                 Some(self.app.store.member_names(self.stream).await?)
             } else {
                 None

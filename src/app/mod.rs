@@ -19,8 +19,10 @@ mod feed;
 mod follow;
 mod load;
 mod locks;
+mod oidc;
 mod presence;
 mod queries;
+mod rate_limit;
 pub mod render;
 mod snapshots;
 mod watch;
@@ -38,8 +40,16 @@ pub use audit::{referenced_by, ChangeKind, Changes, ItemChange, ProvenanceItem};
 pub use auth::{generate_token, hash_token, Caller};
 pub use commands::Executed;
 pub use error::AppError;
+pub use oidc::{Oidc, OidcError, OidcSettings};
 pub use presence::{Presence, PresenceEntry, PresenceGuard};
 pub use queries::{AsOf, EventPage};
+pub use rate_limit::{CallerKey, RateLimiter};
+
+/// Whether an event of this type changes the names kept beside the stream,
+/// so that a live fold must read them again.
+pub(crate) fn changes_names(event_type: &str) -> bool {
+    matches!(event_type, "MemberInvited" | "MemberForgotten")
+}
 
 /// What a forgotten member is called everywhere.
 pub const FORGOTTEN_NAME: &str = "vergeten lid";
@@ -56,6 +66,8 @@ pub struct App {
     presence: Presence,
     feeds: feed::Feeds,
     snapshots: snapshots::Snapshots,
+    /// Sign-in with the identity provider, when one is configured.
+    oidc: Option<Arc<Oidc>>,
 }
 
 impl App {
@@ -68,7 +80,21 @@ impl App {
             writers: locks::StreamLocks::default(),
             feeds: feed::Feeds::default(),
             snapshots: snapshots::Snapshots::new(0, 1),
+            oidc: None,
         }
+    }
+
+    /// Accepts the identity provider's JWTs beside our own tokens.
+    pub fn with_oidc(self, settings: Option<OidcSettings>) -> App {
+        App {
+            oidc: settings.map(|s| Arc::new(Oidc::new(s))),
+            ..self
+        }
+    }
+
+    /// Access changes (removed, forgotten, rotated tokens) from every instance.
+    pub fn access_changes(&self) -> tokio::sync::broadcast::Receiver<crate::store::AccessWake> {
+        self.notifier.access_changes()
     }
 
     /// Keeps a snapshot of the folded state every `every` events (0: none),
@@ -98,6 +124,8 @@ pub struct MemberInfo {
     pub name: String,
     pub role: Role,
     pub partner: Option<PartnerView>,
+    pub active: bool,
+    pub forgotten: bool,
 }
 
 impl WerkplaatsAt {
@@ -116,6 +144,8 @@ impl WerkplaatsAt {
                 .partner_id
                 .and_then(|p| self.view.partner(&p))
                 .cloned(),
+            active: member.active,
+            forgotten: member.forgotten,
         })
     }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::feed::Feed;
 use super::load::Loaded;
-use super::{App, AppError, Caller, EventRecord, PresenceGuard, WerkplaatsAt};
+use super::{changes_names, App, AppError, Caller, EventRecord, PresenceGuard, WerkplaatsAt};
 
 struct Watcher {
     app: App,
@@ -102,7 +102,7 @@ impl Watcher {
         match received {
             Ok(record) if record.stored.version == self.version() + 1 => {
                 Loaded::push_stored(&mut self.werkplaats, &record.stored)?;
-                if record.stored.event_type == "MemberInvited" {
+                if changes_names(&record.stored.event_type) {
                     let names = self.app.store.member_names(self.stream).await?;
                     if let Some(loaded) = self.werkplaats.as_mut() {
                         loaded.at.names = names;

@@ -208,6 +208,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         admin_token: Some(args.admin_token),
         db_pool_size: args.db_pool_size,
         notify_in_transaction: args.notify_in_transaction,
+        // The benchmark writes as fast as it can and holds thousands of
+        // subscriptions per token: what it measures is not the abuse limits.
+        mutation_burst: u32::MAX,
+        mutations_per_second: u32::MAX,
+        ws_max_connections_per_token: usize::MAX,
         ..Config::default()
     };
     let app = Application::build(config).await?;

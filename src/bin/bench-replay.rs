@@ -390,6 +390,7 @@ async fn append(
             actor,
             events: events.iter().map(new_event).collect(),
             members,
+            access: Vec::new(),
         })
         .await
         .map_err(|e| anyhow::anyhow!("append failed: {e:?}"))?;

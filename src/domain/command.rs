@@ -110,7 +110,26 @@ pub enum Command {
         expected_phase: i64,
         note: Option<String>,
     },
+    RemoveMember {
+        member_id: String,
+    },
+    ChangeRole {
+        member_id: String,
+        role: Role,
+    },
+    ForgetMember {
+        member_id: String,
+    },
+    /// Lets the member sign in with the identity provider as `subject`
+    /// (the value of the configured claim).
+    LinkIdentity {
+        member_id: String,
+        subject: String,
+    },
     /// Records the head before this command. The domain knows no hashes,
     /// so the application reads the head's hash and passes it in.
-    RecordCheckpoint { version: i64, hash: String },
+    RecordCheckpoint {
+        version: i64,
+        hash: String,
+    },
 }

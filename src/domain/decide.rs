@@ -25,11 +25,20 @@ pub struct MemberProfile {
     pub name: Name,
 }
 
+/// The identity-provider subject a member signs in as: personal data too,
+/// kept beside the stream like the name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberIdentity {
+    pub member_id: Uuid,
+    pub subject: Name,
+}
+
 /// What an accepted command produces.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decided {
     pub events: Vec<Event>,
     pub profile: Option<MemberProfile>,
+    pub identity: Option<MemberIdentity>,
 }
 
 impl From<Event> for Decided {
@@ -37,6 +46,7 @@ impl From<Event> for Decided {
         Decided {
             events: vec![event],
             profile: None,
+            identity: None,
         }
     }
 }
@@ -48,16 +58,40 @@ const PLANNERS: &[Role] = &[Role::Facilitator, Role::Partner];
 /// answer for the trail.
 const AUDITORS: &[Role] = &[Role::Evaluator, Role::Facilitator];
 
-/// Which roles may send a command; `None` for the admin-only creation.
-fn allowed_roles(command: &Command) -> Option<&'static [Role]> {
+/// Who may send a command: the admin, and which roles of members.
+struct Allowed {
+    admin: bool,
+    roles: &'static [Role],
+}
+
+const fn members(roles: &'static [Role]) -> Allowed {
+    Allowed {
+        admin: false,
+        roles,
+    }
+}
+
+fn allowed(command: &Command) -> Allowed {
     use Command::*;
     match command {
-        CreateWerkplaats { .. } => None,
-        AddPartner { .. } | InviteMember { .. } | AdvancePhase { .. } | DefineIndicator { .. } => {
-            Some(FACILITATOR)
-        }
+        CreateWerkplaats { .. } => Allowed {
+            admin: true,
+            roles: &[],
+        },
+        // Erasure and sign-in links may be needed where no facilitator is
+        // left to ask, so the admin may do them too.
+        ForgetMember { .. } | LinkIdentity { .. } => Allowed {
+            admin: true,
+            roles: FACILITATOR,
+        },
+        AddPartner { .. }
+        | InviteMember { .. }
+        | AdvancePhase { .. }
+        | DefineIndicator { .. }
+        | RemoveMember { .. }
+        | ChangeRole { .. } => members(FACILITATOR),
         RecordProblem { .. } | ProposeSolution { .. } | RecordReflection { .. } => {
-            Some(CONTRIBUTORS)
+            members(CONTRIBUTORS)
         }
         RecordDecision { .. }
         | PlanAction { .. }
@@ -65,19 +99,19 @@ fn allowed_roles(command: &Command) -> Option<&'static [Role]> {
         | StartAction { .. }
         | CheckAction { .. }
         | ConcludeAction { .. }
-        | RecordMeasurement { .. } => Some(PLANNERS),
-        RecordCheckpoint { .. } => Some(AUDITORS),
+        | RecordMeasurement { .. } => members(PLANNERS),
+        RecordCheckpoint { .. } => members(AUDITORS),
     }
 }
 
 fn authorise(state: &State, actor: Actor, command: &Command) -> Result<(), DomainError> {
-    let permitted = match (actor, allowed_roles(command)) {
-        (Actor::Admin, None) => true,
-        (Actor::Member(id), Some(roles)) => state
+    let allowed = allowed(command);
+    let permitted = match actor {
+        Actor::Admin => allowed.admin,
+        Actor::Member(id) => state
             .members
             .get(&id)
-            .is_some_and(|role| roles.contains(role)),
-        _ => false,
+            .is_some_and(|role| allowed.roles.contains(role)),
     };
     if permitted {
         Ok(())
@@ -129,6 +163,7 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
                     member_id: facilitator_id,
                     name: facilitator_name,
                 }),
+                identity: None,
             })
         }
         AddPartner {
@@ -158,6 +193,7 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
                     partner_id,
                 })],
                 profile: Some(MemberProfile { member_id, name }),
+                identity: None,
             })
         }
         RecordProblem {
@@ -421,6 +457,46 @@ pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, 
             })
             .into())
         }
+        RemoveMember { member_id } => {
+            let (member_id, role) = active_member(state, &member_id, "remove")?;
+            last_facilitator(state, role, "remove")?;
+            Ok(Event::MemberRemoved(MemberRemoved { member_id }).into())
+        }
+        ChangeRole { member_id, role } => {
+            let (member_id, from) = active_member(state, &member_id, "change the role of")?;
+            if from == role {
+                return Err(DomainError::InvalidState(format!(
+                    "the member is {role:?} already"
+                )));
+            }
+            last_facilitator(state, from, "demote")?;
+            Ok(Event::RoleChanged(RoleChanged {
+                member_id,
+                from,
+                to: role,
+            })
+            .into())
+        }
+        ForgetMember { member_id } => {
+            // Erasure is a right the member has whatever their role: even the
+            // last facilitator can be forgotten (the admin may invite anew).
+            let member_id = acted_on(&member_id, ItemKind::Member, |id| state.is_member(id))?;
+            if state.forgotten.contains(&member_id) {
+                return Err(DomainError::InvalidState(
+                    "the member is forgotten already".into(),
+                ));
+            }
+            Ok(Event::MemberForgotten(MemberForgotten { member_id }).into())
+        }
+        LinkIdentity { member_id, subject } => {
+            let subject = Name::parse(&subject, "subject").map_err(bad)?;
+            let (member_id, _) = active_member(state, &member_id, "link")?;
+            Ok(Decided {
+                events: vec![Event::IdentityLinked(IdentityLinked { member_id })],
+                profile: None,
+                identity: Some(MemberIdentity { member_id, subject }),
+            })
+        }
         RecordCheckpoint { version, hash } => {
             let is_hash =
                 hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
@@ -522,6 +598,26 @@ fn acted_on_action<'s>(
         }
     }
     Ok((id, action))
+}
+
+/// The member a command acts on, who must still be active.
+fn active_member(state: &State, raw: &str, what: &str) -> Result<(Uuid, Role), DomainError> {
+    let id = acted_on(raw, ItemKind::Member, |id| state.is_member(id))?;
+    let role = state.members.get(&id).copied().ok_or_else(|| {
+        DomainError::InvalidState(format!("cannot {what} a member who was removed"))
+    })?;
+    Ok((id, role))
+}
+
+/// A werkplaats without an active facilitator could never invite, decide
+/// on roles or advance again.
+fn last_facilitator(state: &State, role: Role, what: &str) -> Result<(), DomainError> {
+    if role == Role::Facilitator && state.facilitators() == 1 {
+        return Err(DomainError::InvalidState(format!(
+            "cannot {what} the last facilitator"
+        )));
+    }
+    Ok(())
 }
 
 fn not_final(action: &ActionState) -> Result<(), DomainError> {

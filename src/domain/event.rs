@@ -180,6 +180,37 @@ pub struct CheckpointRecorded {
     pub hash: String,
 }
 
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberRemoved {
+    pub member_id: Uuid,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleChanged {
+    pub member_id: Uuid,
+    pub from: Role,
+    pub to: Role,
+}
+
+/// The member's personal data was erased beside the stream. The event says
+/// that it happened, never what was erased.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberForgotten {
+    pub member_id: Uuid,
+}
+
+/// The member may sign in with the identity provider. The subject it was
+/// linked to (often an e-mail address) is personal data and stays beside
+/// the stream.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityLinked {
+    pub member_id: Uuid,
+}
+
 /// Every event a werkplaats stream can hold. The variant name is the stored
 /// event type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -201,6 +232,10 @@ pub enum Event {
     MeasurementRecorded(MeasurementRecorded),
     PhaseAdvanced(PhaseAdvanced),
     CheckpointRecorded(CheckpointRecorded),
+    MemberRemoved(MemberRemoved),
+    RoleChanged(RoleChanged),
+    MemberForgotten(MemberForgotten),
+    IdentityLinked(IdentityLinked),
 }
 
 /// A stored payload this build cannot read: an unknown type or schema version.
@@ -235,6 +270,10 @@ impl Event {
             Event::MeasurementRecorded(_) => "MeasurementRecorded",
             Event::PhaseAdvanced(_) => "PhaseAdvanced",
             Event::CheckpointRecorded(_) => "CheckpointRecorded",
+            Event::MemberRemoved(_) => "MemberRemoved",
+            Event::RoleChanged(_) => "RoleChanged",
+            Event::MemberForgotten(_) => "MemberForgotten",
+            Event::IdentityLinked(_) => "IdentityLinked",
         }
     }
 

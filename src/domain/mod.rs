@@ -24,13 +24,14 @@ mod tests;
 mod text;
 
 pub use command::Command;
-pub use decide::{decide, Decided, MemberProfile};
+pub use decide::{decide, Decided, MemberIdentity, MemberProfile};
 pub use error::{ConflictOn, DomainError, ItemKind};
 pub use event::{
     ActionChecked, ActionConcluded, ActionPlanned, ActionRevised, ActionStarted,
-    CheckpointRecorded, DecisionRecorded, Event, IndicatorDefined, MeasurementRecorded,
-    MemberInvited, PartnerAdded, PhaseAdvanced, ProblemRecorded, ReflectionRecorded,
-    SolutionProposed, UnknownEvent, WerkplaatsCreated,
+    CheckpointRecorded, DecisionRecorded, Event, IdentityLinked, IndicatorDefined,
+    MeasurementRecorded, MemberForgotten, MemberInvited, MemberRemoved, PartnerAdded,
+    PhaseAdvanced, ProblemRecorded, ReflectionRecorded, RoleChanged, SolutionProposed,
+    UnknownEvent, WerkplaatsCreated,
 };
 pub use kinds::{
     ActOutcome, ActionStatus, Direction, EvidenceBasis, PartnerKind, Perspective, Role,

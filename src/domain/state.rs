@@ -25,7 +25,12 @@ pub struct State {
     /// Number of events folded so far.
     pub version: i64,
     pub partners: HashSet<Uuid>,
+    /// Active members and their roles; only they may act.
     pub members: HashMap<Uuid, Role>,
+    /// Members removed or forgotten: still referred to by history, never
+    /// acting again.
+    pub departed: HashSet<Uuid>,
+    pub forgotten: HashSet<Uuid>,
     pub problems: HashSet<Uuid>,
     pub solutions: HashSet<Uuid>,
     pub actions: HashMap<Uuid, ActionState>,
@@ -47,6 +52,19 @@ impl State {
             state.apply(event);
         }
         state
+    }
+
+    /// Whether `id` names a member, active or departed.
+    pub fn is_member(&self, id: &Uuid) -> bool {
+        self.members.contains_key(id) || self.departed.contains(id)
+    }
+
+    /// Active facilitators: a werkplaats keeps at least one.
+    pub fn facilitators(&self) -> usize {
+        self.members
+            .values()
+            .filter(|role| **role == Role::Facilitator)
+            .count()
     }
 
     /// Whether `id` names any item a decision or reflection may refer to.
@@ -111,7 +129,21 @@ impl State {
             Event::IndicatorDefined(e) => {
                 self.indicators.insert(e.indicator_id);
             }
-            Event::MeasurementRecorded(_) | Event::CheckpointRecorded(_) => {}
+            Event::MemberRemoved(e) => {
+                self.members.remove(&e.member_id);
+                self.departed.insert(e.member_id);
+            }
+            Event::RoleChanged(e) => {
+                self.members.insert(e.member_id, e.to);
+            }
+            Event::MemberForgotten(e) => {
+                self.members.remove(&e.member_id);
+                self.departed.insert(e.member_id);
+                self.forgotten.insert(e.member_id);
+            }
+            Event::MeasurementRecorded(_)
+            | Event::CheckpointRecorded(_)
+            | Event::IdentityLinked(_) => {}
             Event::PhaseAdvanced(e) => self.phase = e.to,
         }
     }

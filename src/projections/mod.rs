@@ -44,6 +44,9 @@ pub struct MemberView {
     pub id: Uuid,
     pub role: Role,
     pub partner_id: Option<Uuid>,
+    /// False once removed (or forgotten); history still refers to them.
+    pub active: bool,
+    pub forgotten: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -192,8 +195,17 @@ impl WerkplaatsView {
                     id: e.member_id,
                     role: e.role,
                     partner_id: e.partner_id,
+                    active: true,
+                    forgotten: false,
                 });
             }
+            Event::MemberRemoved(e) => self.change_member(&e.member_id, |m| m.active = false),
+            Event::RoleChanged(e) => self.change_member(&e.member_id, |m| m.role = e.to),
+            Event::MemberForgotten(e) => self.change_member(&e.member_id, |m| {
+                m.active = false;
+                m.forgotten = true;
+            }),
+            Event::IdentityLinked(_) => {}
             Event::ProblemRecorded(e) => {
                 self.index.insert(e.problem_id, self.problems.len());
                 self.problems.push(ProblemView {
@@ -255,6 +267,12 @@ impl WerkplaatsView {
                     at: recorded_at,
                 });
             }
+        }
+    }
+
+    fn change_member(&mut self, id: &Uuid, change: impl FnOnce(&mut MemberView)) {
+        if let Some(member) = self.index.get(id).and_then(|i| self.members.get_mut(*i)) {
+            change(member);
         }
     }
 

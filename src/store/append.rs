@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
+use super::members::{write_access, AccessChange};
 use super::{chain, EventStore, StoreError};
 use crate::timestamp;
 
@@ -36,6 +37,8 @@ pub struct AppendRequest {
     pub actor: Option<Uuid>,
     pub events: Vec<NewEvent>,
     pub members: Vec<MemberRecord>,
+    /// Changes to who may act as a member, e.g. a removed member's tokens.
+    pub access: Vec<AccessChange>,
 }
 
 /// What an append did.
@@ -109,6 +112,7 @@ impl EventStore {
                     if !self.notify_in_transaction {
                         self.notify_after_commit(&request, &appended).await;
                     }
+                    self.announce_revocations(&request).await;
                     Ok(appended)
                 }
                 Err(error) => self.duplicate_or(request.command_id, error.into()).await,
@@ -130,6 +134,17 @@ impl EventStore {
         };
         if let Err(error) = notify(&self.pool, request.stream_id, *last_version).await {
             tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
+        }
+    }
+
+    /// The revocation itself is committed; telling open connections is a
+    /// wake-up only (they also check their credentials every ping), so a
+    /// failure here delays the closing, never undoes the revocation.
+    async fn announce_revocations(&self, request: &AppendRequest) {
+        for member_id in request.access.iter().filter_map(AccessChange::revoked) {
+            if let Err(error) = self.announce_access_change(member_id).await {
+                tracing::warn!(%error, "announcing a revoked member failed");
+            }
         }
     }
 
@@ -286,6 +301,10 @@ async fn write(
         .bind(request.stream_id)
         .execute(&mut **tx)
         .await?;
+    }
+
+    for change in &request.access {
+        write_access(tx, request.stream_id, change).await?;
     }
 
     if notify_in_transaction {

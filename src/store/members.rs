@@ -1,8 +1,92 @@
-//! Tokens: who a bearer token belongs to.
+//! Who may act as a member: bearer tokens (kept as SHA-256 hashes) and
+//! identity-provider subjects, both beside the stream. Removing a member
+//! revokes both in the transaction that appends the removal; forgetting one
+//! also erases their name, so nothing personal about them is left.
 
+use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use super::{EventStore, StoreError};
+
+/// The PostgreSQL channel that tells every instance a member's access
+/// changed, so their open websockets check their credentials again.
+pub const ACCESS_CHANNEL: &str = "werkplaats_access";
+
+/// A change to who may act as a member, written with a command's events.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AccessChange {
+    /// Every token and sign-in link of the member stops working.
+    Revoke { member_id: Uuid },
+    /// As `Revoke`, and the member's name is erased.
+    Forget { member_id: Uuid },
+    /// The member may sign in as `subject`; a subject signs in as one
+    /// member per werkplaats, so linking it again moves it.
+    Link { member_id: Uuid, subject: String },
+}
+
+impl AccessChange {
+    /// The member whose open connections must check their credentials again.
+    pub fn revoked(&self) -> Option<Uuid> {
+        match self {
+            AccessChange::Revoke { member_id } | AccessChange::Forget { member_id } => {
+                Some(*member_id)
+            }
+            AccessChange::Link { .. } => None,
+        }
+    }
+}
+
+pub(super) async fn write_access(
+    tx: &mut Transaction<'_, Postgres>,
+    stream: Uuid,
+    change: &AccessChange,
+) -> Result<(), sqlx::Error> {
+    match change {
+        AccessChange::Revoke { member_id } => revoke(tx, *member_id).await,
+        AccessChange::Forget { member_id } => {
+            revoke(tx, *member_id).await?;
+            sqlx::query(
+                "update member_profiles set name = null, forgotten_at = now() \
+                 where member_id = $1",
+            )
+            .bind(member_id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+        AccessChange::Link { member_id, subject } => {
+            sqlx::query("delete from member_identities where werkplaats_id = $1 and subject = $2")
+                .bind(stream)
+                .bind(subject)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query(
+                "insert into member_identities (member_id, werkplaats_id, subject) \
+                 values ($1, $2, $3) \
+                 on conflict (member_id) do update set subject = excluded.subject, \
+                 linked_at = now()",
+            )
+            .bind(member_id)
+            .bind(stream)
+            .bind(subject)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn revoke(tx: &mut Transaction<'_, Postgres>, member_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("update tokens set revoked_at = now() where member_id = $1 and revoked_at is null")
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("delete from member_identities where member_id = $1")
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// The member a token was issued to, and their werkplaats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -26,6 +110,48 @@ impl EventStore {
 }
 
 impl EventStore {
+    /// The members `subject` signs in as, one per werkplaats at most.
+    pub async fn identity_owners(&self, subject: &str) -> Result<Vec<TokenOwner>, StoreError> {
+        Ok(sqlx::query_as::<_, TokenOwner>(
+            "select member_id, werkplaats_id from member_identities where subject = $1",
+        )
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Whether the member still holds this token (or, without one, a
+    /// sign-in link): what an open connection asks after an access change.
+    pub async fn still_admitted(
+        &self,
+        member_id: Uuid,
+        token_hash: Option<&[u8]>,
+    ) -> Result<bool, StoreError> {
+        let query = match token_hash {
+            Some(hash) => sqlx::query_scalar::<_, bool>(
+                "select exists (select 1 from tokens where token_hash = $1 \
+                 and member_id = $2 and revoked_at is null)",
+            )
+            .bind(hash)
+            .bind(member_id),
+            None => sqlx::query_scalar::<_, bool>(
+                "select exists (select 1 from member_identities where member_id = $1)",
+            )
+            .bind(member_id),
+        };
+        Ok(query.fetch_one(&self.pool).await?)
+    }
+
+    /// Tells every instance that `member_id`'s access changed.
+    pub async fn announce_access_change(&self, member_id: Uuid) -> Result<(), StoreError> {
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(ACCESS_CHANNEL)
+            .bind(member_id.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Replaces every live token of a member with a new one.
     pub async fn reissue_token(
         &self,
@@ -49,6 +175,7 @@ impl EventStore {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.announce_access_change(member_id).await?;
         Ok(())
     }
 }

@@ -22,8 +22,10 @@ use uuid::Uuid;
 
 pub use append::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent};
 pub use chain::event_hash;
-pub use members::TokenOwner;
-pub use notify::{until_changed, Notifier, StreamChanged, Wake, CHANNEL, PRESENCE_CHANNEL};
+pub use members::{AccessChange, TokenOwner, ACCESS_CHANNEL};
+pub use notify::{
+    until_changed, AccessWake, Notifier, StreamChanged, Wake, CHANNEL, PRESENCE_CHANNEL,
+};
 pub use verify::Verification;
 
 #[derive(Debug, thiserror::Error)]

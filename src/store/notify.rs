@@ -16,6 +16,7 @@ use sqlx::postgres::PgListener;
 use tokio::sync::broadcast;
 use uuid::Uuid;
 
+use super::members::ACCESS_CHANNEL;
 use super::EventStore;
 
 /// The PostgreSQL channel appends notify on.
@@ -66,6 +67,24 @@ impl Wake {
 pub struct Notifier {
     sender: broadcast::Sender<Wake>,
     presence: broadcast::Sender<String>,
+    access: broadcast::Sender<AccessWake>,
+}
+
+/// Whose access may have changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessWake {
+    Member(Uuid),
+    /// Notifications may have been missed: every connection should check.
+    Everyone,
+}
+
+impl AccessWake {
+    pub fn concerns(self, member_id: Uuid) -> bool {
+        match self {
+            AccessWake::Member(id) => id == member_id,
+            AccessWake::Everyone => true,
+        }
+    }
 }
 
 impl Notifier {
@@ -73,7 +92,12 @@ impl Notifier {
     pub fn start(store: &EventStore) -> Notifier {
         let (sender, _) = broadcast::channel(1024);
         let (presence, _) = broadcast::channel(1024);
-        let notifier = Notifier { sender, presence };
+        let (access, _) = broadcast::channel(256);
+        let notifier = Notifier {
+            sender,
+            presence,
+            access,
+        };
         tokio::spawn(listen(store.clone(), notifier.clone()));
         notifier
     }
@@ -87,11 +111,23 @@ impl Notifier {
         self.presence.subscribe()
     }
 
+    /// Members whose access changed, on any instance.
+    pub fn access_changes(&self) -> broadcast::Receiver<AccessWake> {
+        self.access.subscribe()
+    }
+
     /// Wakes this instance's readers without waiting for the round trip
     /// through PostgreSQL.
     pub fn local(&self, changed: StreamChanged) {
         // No receiver is not an error: nobody is listening yet.
         let _ = self.sender.send(Wake::Stream(changed));
+    }
+}
+
+impl Notifier {
+    fn resync(&self) {
+        let _ = self.sender.send(Wake::Resync);
+        let _ = self.access.send(AccessWake::Everyone);
     }
 }
 
@@ -101,10 +137,13 @@ const RETRY: Duration = Duration::from_millis(500);
 async fn listen(store: EventStore, notifier: Notifier) {
     loop {
         match PgListener::connect_with(store.pool()).await {
-            Ok(mut listener) => match listener.listen_all([CHANNEL, PRESENCE_CHANNEL]).await {
+            Ok(mut listener) => match listener
+                .listen_all([CHANNEL, PRESENCE_CHANNEL, ACCESS_CHANNEL])
+                .await
+            {
                 Ok(()) => {
                     // Whatever was sent before this LISTEN took effect is lost.
-                    let _ = notifier.sender.send(Wake::Resync);
+                    notifier.resync();
                     relay(&mut listener, &notifier).await;
                 }
                 Err(error) => tracing::warn!(%error, "LISTEN failed"),
@@ -123,6 +162,11 @@ async fn relay(listener: &mut PgListener, notifier: &Notifier) {
             Ok(Some(notification)) if notification.channel() == PRESENCE_CHANNEL => {
                 let _ = notifier.presence.send(notification.payload().to_owned());
             }
+            Ok(Some(notification)) if notification.channel() == ACCESS_CHANNEL => {
+                if let Ok(member) = notification.payload().parse() {
+                    let _ = notifier.access.send(AccessWake::Member(member));
+                }
+            }
             Ok(Some(notification)) => {
                 if let Ok(changed) = notification.payload().parse() {
                     let _ = sender.send(Wake::Stream(changed));
@@ -132,11 +176,11 @@ async fn relay(listener: &mut PgListener, notifier: &Notifier) {
             // again): notifications in between are gone.
             Ok(None) => {
                 tracing::info!("notification listener reconnected");
-                let _ = sender.send(Wake::Resync);
+                notifier.resync();
             }
             Err(error) => {
                 tracing::warn!(%error, "notification listener lost its connection");
-                let _ = sender.send(Wake::Resync);
+                notifier.resync();
                 return;
             }
         }

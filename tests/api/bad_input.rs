@@ -1,4 +1,5 @@
-//! Bad input on every mutation, callers who may not do what they ask,
+//! Bad input on every mutation (`rotateToken`, which takes no input, is in
+//! `role_matrix.rs`), callers who may not do what they ask,
 //! read arguments out of range and malformed HTTP requests: each is refused
 //! with the contract's error code, never with an HTTP 5xx, and appends
 //! nothing (no event, no stream, no member, no token, no command).
@@ -49,7 +50,7 @@ const CONTRIBUTORS: &[As] = &[As::Facilitator, As::Partner, As::ClientVoice];
 const PLANNERS: &[As] = &[As::Facilitator, As::Partner];
 const ACTION: &str = "action { id version status } version";
 
-const MUTATIONS: [Mutation; 16] = [
+const MUTATIONS: [Mutation; 20] = [
     Mutation {
         name: "createWerkplaats",
         input: "CreateWerkplaatsInput",
@@ -190,6 +191,35 @@ const MUTATIONS: [Mutation; 16] = [
         allowed: &[As::Facilitator, As::Evaluator],
         required: &["werkplaatsId"],
     },
+    // From trust.graphql, and our linkIdentity: each acts on a member.
+    Mutation {
+        name: "removeMember",
+        input: "RemoveMemberInput",
+        select: "member { id active } version",
+        allowed: FACILITATOR,
+        required: &["werkplaatsId", "memberId"],
+    },
+    Mutation {
+        name: "changeRole",
+        input: "ChangeRoleInput",
+        select: "member { id role } version",
+        allowed: FACILITATOR,
+        required: &["werkplaatsId", "memberId", "role"],
+    },
+    Mutation {
+        name: "forgetMember",
+        input: "ForgetMemberInput",
+        select: "member { id forgotten } version",
+        allowed: &[As::Facilitator, As::Admin],
+        required: &["werkplaatsId", "memberId"],
+    },
+    Mutation {
+        name: "linkIdentity",
+        input: "LinkIdentityInput",
+        select: "member { id } version",
+        allowed: &[As::Facilitator, As::Admin],
+        required: &["werkplaatsId", "memberId", "subject"],
+    },
 ];
 
 impl Mutation {
@@ -239,7 +269,19 @@ const TEXT_FIELDS: &[(&str, &str, usize, usize)] = &[
     ("defineIndicator", "unit", 1, 200),
     ("recordMeasurement", "note", 0, 10_000),
     ("advancePhase", "note", 0, 10_000),
+    ("linkIdentity", "subject", 1, 200),
 ];
+
+/// The app, with the per-caller mutation rate limit out of the way: these
+/// tests send hundreds of mutations as one caller within seconds, and are
+/// about the answers, not the limit.
+async fn spawn() -> TestApp {
+    spawn_app_with(|config| {
+        config.mutation_burst = 100_000;
+        config.mutations_per_second = 100_000;
+    })
+    .await
+}
 
 /// A UUID that names nothing anywhere.
 const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";
@@ -274,6 +316,14 @@ struct Werkplaats {
     checking: Item,
     reflection: String,
     indicator: String,
+    /// Active members, one for each trust mutation that acts on a member.
+    to_remove: String,
+    to_change: String,
+    to_forget: String,
+    to_link: String,
+    /// A facilitator removed already, and their (revoked) token.
+    removed: String,
+    removed_token: String,
 }
 
 impl Werkplaats {
@@ -308,6 +358,9 @@ async fn accept(app: &TestApp, token: &str, name: &str, input: Value) -> Value {
     assert_ok(&response);
     response["data"][name].clone()
 }
+
+/// A member's id and token.
+type Invited = (String, String);
 
 /// A werkplaats with `problems` problems and one of everything else.
 async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
@@ -466,6 +519,32 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
     );
     let [planned, revisable, doing, checking]: [Item; 4] =
         actions.try_into().expect("four actions");
+    let mut members = Vec::new();
+    for (name, role) in [
+        ("Vertrekkend lid", "PARTNER"),
+        ("Wisselend lid", "PARTNER"),
+        ("Te vergeten lid", "PARTNER"),
+        ("Te koppelen lid", "PARTNER"),
+        ("Oud-procesbegeleider", "FACILITATOR"),
+    ] {
+        let invited = accept(
+            app,
+            &fac,
+            "inviteMember",
+            json!({"werkplaatsId": wp, "name": name, "role": role}),
+        )
+        .await;
+        members.push((text(&invited["member"]["id"]), text(&invited["token"])));
+    }
+    let [to_remove, to_change, to_forget, to_link, (removed, removed_token)]: [Invited; 5] =
+        members.try_into().expect("five members");
+    accept(
+        app,
+        &fac,
+        "removeMember",
+        json!({"werkplaatsId": wp, "memberId": removed}),
+    )
+    .await;
     Werkplaats {
         id,
         tokens,
@@ -480,6 +559,12 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
         checking,
         reflection,
         indicator,
+        to_remove: to_remove.0,
+        to_change: to_change.0,
+        to_forget: to_forget.0,
+        to_link: to_link.0,
+        removed,
+        removed_token,
     }
 }
 
@@ -588,6 +673,14 @@ fn valid_input(a: &Werkplaats, name: &str) -> Value {
             json!({"werkplaatsId": wp, "expectedPhase": 1, "note": "Probleemanalyse besproken"})
         }
         "recordCheckpoint" => json!({"werkplaatsId": wp}),
+        "removeMember" => json!({"werkplaatsId": wp, "memberId": a.to_remove}),
+        "changeRole" => json!({"werkplaatsId": wp, "memberId": a.to_change, "role": "OBSERVER"}),
+        "forgetMember" => json!({"werkplaatsId": wp, "memberId": a.to_forget}),
+        "linkIdentity" => json!({
+            "werkplaatsId": wp,
+            "memberId": a.to_link,
+            "subject": "wijkcoach@almere.example",
+        }),
         other => panic!("no valid input for {other}"),
     }
 }
@@ -962,6 +1055,10 @@ fn bad_value_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
         ("checkAction", "actionId", &b.doing.id),
         ("concludeAction", "actionId", &b.checking.id),
         ("recordMeasurement", "indicatorId", &b.indicator),
+        ("removeMember", "memberId", &b.to_remove),
+        ("changeRole", "memberId", &b.to_change),
+        ("forgetMember", "memberId", &b.to_forget),
+        ("linkIdentity", "memberId", &b.to_link),
     ] {
         let m = mutation(name);
         for (what, value) in [
@@ -1052,6 +1149,14 @@ fn bad_value_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
         ("advancePhase", "expectedPhase", json!("1")),
         ("advancePhase", "expectedPhase", json!(1.5)),
         ("advancePhase", "expectedPhase", json!(2_147_483_648_i64)),
+        ("changeRole", "role", json!("ADMIN")),
+        ("changeRole", "role", json!("observer")),
+        ("linkIdentity", "subject", json!(42)),
+        (
+            "linkIdentity",
+            "subject",
+            json!(["wijkcoach@almere.example"]),
+        ),
     ] {
         let m = mutation(name);
         let token = Some(a.token(m.allowed[0]));
@@ -1134,6 +1239,13 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
             Some("not-a-token"),
             m,
             "a malformed token",
+            valid.clone(),
+            "UNAUTHENTICATED",
+        );
+        cases.input(
+            Some(&a.removed_token),
+            m,
+            "a removed facilitator's token",
             valid.clone(),
             "UNAUTHENTICATED",
         );
@@ -1323,12 +1435,85 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
         json!({"werkplaatsId": wp, "expectedPhase": 3, "note": "x".repeat(10_001)}),
         "BAD_USER_INPUT",
     );
+
+    // The member lifecycle: acting on a removed member is a transition the
+    // state does not allow, after every other check.
+    let admin = Some(a.token(As::Admin));
+    let remove = mutation("removeMember");
+    let change = mutation("changeRole");
+    let link = mutation("linkIdentity");
+    let forget = mutation("forgetMember");
+    let member = |id: &str| json!({"werkplaatsId": wp, "memberId": id});
+    let on_removed = member(&a.removed);
+    cases.input(
+        admin,
+        remove,
+        "admin: the role beats an unknown member",
+        member(UNKNOWN),
+        "FORBIDDEN",
+    );
+    cases.input(
+        Some(a.token(As::Partner)),
+        forget,
+        "the role beats an unknown member",
+        member(UNKNOWN),
+        "FORBIDDEN",
+    );
+    cases.input(
+        evaluator,
+        change,
+        "the role beats a removed member",
+        with(on_removed.clone(), "role", json!("PARTNER")),
+        "FORBIDDEN",
+    );
+    cases.input(
+        fac,
+        link,
+        "a blank subject beats an unknown member",
+        with(member(UNKNOWN), "subject", json!("  ")),
+        "BAD_USER_INPUT",
+    );
+    cases.input(
+        admin,
+        link,
+        "admin: a blank subject beats a removed member",
+        with(on_removed.clone(), "subject", json!("")),
+        "BAD_USER_INPUT",
+    );
+    cases.input(
+        fac,
+        remove,
+        "removing a removed member",
+        on_removed.clone(),
+        "INVALID_STATE",
+    );
+    cases.input(
+        fac,
+        change,
+        "changing the role of a removed member",
+        with(on_removed.clone(), "role", json!("PARTNER")),
+        "INVALID_STATE",
+    );
+    cases.input(
+        admin,
+        link,
+        "admin: linking a removed member",
+        with(on_removed, "subject", json!("oud@almere.example")),
+        "INVALID_STATE",
+    );
+    cases.input(
+        fac,
+        change,
+        "changing a role to the same role",
+        with(member(&a.to_change), "role", json!("PARTNER")),
+        "INVALID_STATE",
+    );
     cases
 }
 
 #[tokio::test]
 async fn bad_values_on_every_mutation_are_refused_and_append_nothing() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let a = populate(&app, 51).await;
     let b = populate(&app, 1).await;
     let cases = bad_value_cases(&a, &b);
@@ -1427,7 +1612,7 @@ async fn bad_values_on_every_mutation_are_refused_and_append_nothing() {
 
 #[tokio::test]
 async fn wrong_callers_on_every_mutation_are_refused_and_append_nothing() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let a = populate(&app, 1).await;
     let b = populate(&app, 1).await;
     let cases = wrong_caller_cases(&a, &b);
@@ -1460,7 +1645,7 @@ const AS_OF: &str = "query($id: ID!, $v: Int, $t: DateTime) { werkplaats(id: $id
 
 #[tokio::test]
 async fn out_of_range_read_arguments_are_bad_input() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let (wp, fac) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
     let (other, _) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
     let invited = accept(
@@ -1674,7 +1859,7 @@ fn body(query: &str, variables: Value) -> Vec<u8> {
 
 #[tokio::test]
 async fn malformed_http_requests_are_bad_input_and_append_nothing() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let (wp, fac) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
     let add = mutation("addPartner").query();
     let partner =

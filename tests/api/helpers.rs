@@ -27,6 +27,19 @@ pub struct TestApp {
     client: reqwest::Client,
 }
 
+/// The defaults, but with a small database pool, and without the per-caller
+/// limits on mutations and websockets: tests send hundreds of commands and
+/// open many sockets with one token. (`limits.rs` tests the limits.)
+fn test_config() -> Config {
+    Config {
+        db_pool_size: 8,
+        mutation_burst: 1_000_000,
+        mutations_per_second: 1_000_000,
+        ws_max_connections_per_token: 100_000,
+        ..Config::default()
+    }
+}
+
 /// Builds and starts the server on a new, migrated database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -38,10 +51,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let database = format!("werkplaats_test_{}", Uuid::new_v4().simple());
     let database_url = format!("{}/{database}", server_url());
     let admin_token = format!("admin-{}", Uuid::new_v4());
-    let mut config = Config {
-        db_pool_size: 8,
-        ..Config::default()
-    };
+    let mut config = test_config();
     adjust(&mut config);
     let config = Config {
         database_url: database_url.clone(),
@@ -183,10 +193,7 @@ impl TestApp {
 
     /// [`TestApp::another_instance`] with the configuration adjusted first.
     pub async fn another_instance_with(&self, adjust: impl FnOnce(&mut Config)) -> Instance {
-        let mut config = Config {
-            db_pool_size: 8,
-            ..Config::default()
-        };
+        let mut config = test_config();
         adjust(&mut config);
         let config = Config {
             database_url: format!("{}/{}", server_url(), self.database),

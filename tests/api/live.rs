@@ -4,7 +4,7 @@
 //! `werkplaatsChanged` under a burst, and presence (also as an instance
 //! started later sees it).
 
-mod client;
+pub mod client;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -489,3 +489,16 @@ fn the_served_schema_contains_the_audit_contract_unchanged() {
         checked.types, checked.fields, checked.arguments, checked.input_fields, checked.enum_values
     );
 }
+
+#[test]
+fn the_served_schema_contains_the_trust_contract_unchanged() {
+    let checked = assert_contains_contract("trust.graphql");
+    assert!(
+        checked.types >= 7,
+        "the whole contract was read: {checked:?}"
+    );
+    println!(
+        "schema: trust.graphql: {} types, {} fields, {} arguments, {} input fields checked",
+        checked.types, checked.fields, checked.arguments, checked.input_fields
+    );
+}

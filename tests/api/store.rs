@@ -65,6 +65,7 @@ fn request(stream: Uuid, expected: i64, command_id: Uuid, events: Vec<NewEvent>)
         actor: None,
         events,
         members: Vec::new(),
+        access: Vec::new(),
     }
 }
 

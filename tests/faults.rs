@@ -1,11 +1,19 @@
-//! PostgreSQL restarts while a writer appends through the API and
-//! subscribers listen: no accepted command is lost, none is stored twice,
-//! and every subscriber ends with exactly the stored events.
+//! Faults while writers append through the API and subscribers listen:
+//! every backend connection terminated, PostgreSQL stopped for a while and
+//! started again, and one of two server processes killed outright. The
+//! servers stay up, `/readyz` says "not ready" exactly while the database
+//! is away, writers that retry with the same command id never store a
+//! command twice, no accepted command is lost, and every subscriber
+//! (resubscribing after the last version it saw, to whichever server is
+//! still there) ends with exactly the stored events. Then SIGTERM: the
+//! request in flight is answered, websockets are closed with 1012 and the
+//! process exits cleanly.
 //!
 //! A test binary of its own, so that cargo runs it apart from the api
-//! tests: restarting the cluster cuts every connection to it. It runs
+//! tests: stopping the cluster cuts every connection to it. It runs
 //! `pg_ctlcluster`, so it needs the local cluster and the rights to
-//! restart it (the CI runs as root).
+//! restart it (the CI runs as root). The servers are real processes of the
+//! `werkplaats` binary, so that killing one is a real kill.
 
 // The api tests' helpers; this binary uses only some of them.
 #[allow(dead_code)]
@@ -16,7 +24,8 @@ mod helpers;
 mod client;
 
 use std::collections::HashSet;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,12 +42,18 @@ use client::{Next, Subscription};
 const WRITERS: usize = 3;
 /// Commands the writers send in all.
 const COMMANDS: usize = 60;
-/// The restart begins once this many are accepted.
-const RESTART_AFTER: usize = 15;
+/// Every backend connection is terminated once this many are accepted.
+const TERMINATE_AFTER: usize = 10;
+/// PostgreSQL is stopped once this many are accepted.
+const STOP_AFTER: usize = 25;
+/// How long PostgreSQL stays down.
+const OUTAGE: Duration = Duration::from_millis(1_500);
+/// One server process is killed once this many are accepted.
+const KILL_AFTER: usize = 35;
 /// Longest a writer may take for its commands, retries included.
-const WRITE_DEADLINE: Duration = Duration::from_secs(40);
+const WRITE_DEADLINE: Duration = Duration::from_secs(60);
 /// Longest a subscriber may take to reach the head.
-const FOLLOW_DEADLINE: Duration = Duration::from_secs(50);
+const FOLLOW_DEADLINE: Duration = Duration::from_secs(70);
 /// How long a subscriber at the head must stay silent: longer than the
 /// servers' one-second fallback poll.
 const QUIET: Duration = Duration::from_millis(1_500);
@@ -73,7 +88,7 @@ struct ClusterGuard;
 impl Drop for ClusterGuard {
     fn drop(&mut self) {
         if !pg_ctlcluster("status") && !pg_ctlcluster("start") {
-            eprintln!("restart: could not start PostgreSQL again");
+            eprintln!("faults: could not start PostgreSQL again");
         }
     }
 }
@@ -194,13 +209,14 @@ struct Followed {
 async fn follow(
     mut subscription: Option<Subscription>,
     mut events: Vec<Value>,
-    ws_url: String,
+    ws_urls: [String; 2],
     token: String,
     werkplaats: String,
     head: watch::Receiver<Option<i64>>,
 ) -> Followed {
     let deadline = Instant::now() + FOLLOW_DEADLINE;
     let mut reconnects = 0;
+    let mut attempts = 0;
     loop {
         let last = events
             .last()
@@ -211,13 +227,16 @@ async fn follow(
         );
         let Some(live) = subscription.as_mut() else {
             let variables = json!({"id": werkplaats, "after": last});
-            match Subscription::start(&ws_url, &token, EVENTS, variables).await {
+            // Whichever server answers, as a load balancer would choose.
+            let ws_url = &ws_urls[attempts % 2];
+            attempts += 1;
+            match Subscription::start(ws_url, &token, EVENTS, variables).await {
                 Ok(resumed) => {
                     subscription = Some(resumed);
                     reconnects += 1;
                 }
                 Err(error) => {
-                    println!("restart: subscribing again failed ({error}); retrying");
+                    println!("faults: subscribing again failed ({error}); retrying");
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
             }
@@ -234,7 +253,7 @@ async fn follow(
             Next::Silent if at_head => break,
             Next::Silent => {}
             ended => {
-                println!("restart: subscription ended ({ended:?}); again after version {last}");
+                println!("faults: subscription ended ({ended:?}); again after version {last}");
                 if let Some(ended) = subscription.take() {
                     ended.close().await;
                 }
@@ -247,21 +266,123 @@ async fn follow(
     Followed { events, reconnects }
 }
 
+/// A server process of the real binary, on a port of its own.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Server {
+    async fn start(database_url: &str, admin_token: &str) -> Server {
+        // Bound and released at once: a port nobody else is using now.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(env!("CARGO_BIN_EXE_werkplaats"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", database_url, "--admin-token", admin_token])
+            .args(["--db-pool-size", "8"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the werkplaats binary starts");
+        let server = Server {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while status(&http, &server.address, "/readyz").await != Some(200) {
+            assert!(Instant::now() < deadline, "the server did not get ready");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    fn ws_url(&self) -> String {
+        format!("{}/graphql", self.address.replacen("http", "ws", 1))
+    }
+
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill {signal}");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The HTTP status of `GET path`, `None` without an answer.
+async fn status(http: &reqwest::Client, address: &str, path: &str) -> Option<u16> {
+    http.get(format!("{address}{path}"))
+        .timeout(Duration::from_secs(2))
+        .send()
+        .await
+        .ok()
+        .map(|response| response.status().as_u16())
+}
+
+/// Polls `/readyz` of every server until each answers `want`; how long it took.
+async fn until_ready_is(servers: &[&str], want: u16) -> Duration {
+    let http = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        let mut all = true;
+        for address in servers {
+            all &= status(&http, address, "/readyz").await == Some(want);
+        }
+        if all {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "/readyz never answered {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the writers have had `count` commands accepted.
+async fn until_accepted(
+    progress: &AtomicUsize,
+    count: usize,
+    writers: &[tokio::task::JoinHandle<Written>],
+) {
+    while progress.load(Ordering::SeqCst) < count {
+        assert!(
+            writers.iter().all(|w| !w.is_finished()),
+            "a writer stopped early"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
-async fn a_postgresql_restart_loses_and_duplicates_no_event() {
+async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_duplicate_nothing() {
     let app = helpers::spawn_app().await;
-    let other = app.another_instance().await;
+    let first = Server::start(&app.database_url(), &app.admin_token).await;
+    let second = Server::start(&app.database_url(), &app.admin_token).await;
     // Dropped before `app`, whose drop needs PostgreSQL to remove the database.
     let _cluster = ClusterGuard;
     let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let started_before = postmaster_started(&app.pool).await;
+    let ws_urls = [first.ws_url(), second.ws_url()];
 
-    // Two subscribers on each instance, live before anything is written.
+    // Two subscribers on each server, live before anything is written.
     let (head_sender, head) = watch::channel(None);
     let mut subscribers = Vec::new();
-    for ws_url in [app.ws_url(), app.ws_url(), other.ws_url(), other.ws_url()] {
+    for ws_url in [&ws_urls[0], &ws_urls[0], &ws_urls[1], &ws_urls[1]] {
         let variables = json!({"id": werkplaats, "after": 0});
-        let mut subscription = Subscription::start(&ws_url, &facilitator, EVENTS, variables)
+        let mut subscription = Subscription::start(ws_url, &facilitator, EVENTS, variables)
             .await
             .expect("the subscription starts");
         let mut events = Vec::new();
@@ -271,10 +392,15 @@ async fn a_postgresql_restart_loses_and_duplicates_no_event() {
                 other => panic!("expected a stored event, got {other:?}"),
             }
         }
+        // Resubscribing prefers the other server first.
+        let mut order = ws_urls.clone();
+        if ws_url == &ws_urls[0] {
+            order.swap(0, 1);
+        }
         subscribers.push(tokio::spawn(follow(
             Some(subscription),
             events,
-            ws_url,
+            order,
             facilitator.clone(),
             werkplaats.clone(),
             head.clone(),
@@ -286,27 +412,72 @@ async fn a_postgresql_restart_loses_and_duplicates_no_event() {
         .map(|writer| {
             tokio::spawn(write(
                 writer,
-                [app.address.clone(), other.address.clone()],
+                [first.address.clone(), second.address.clone()],
                 facilitator.clone(),
                 werkplaats.clone(),
                 progress.clone(),
             ))
         })
         .collect();
-    while progress.load(Ordering::SeqCst) < RESTART_AFTER {
-        assert!(
-            writers.iter().all(|w| !w.is_finished()),
-            "a writer stopped early"
+
+    // Fault 3, whenever the count comes (during the outage's aftermath, as
+    // it happens): one server is killed outright.
+    let killer = {
+        let progress = progress.clone();
+        let pid = first.child.id().to_string();
+        tokio::spawn(async move {
+            while progress.load(Ordering::SeqCst) < KILL_AFTER {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let killed = Command::new("kill").args(["-KILL", &pid]).status();
+            assert!(killed.is_ok_and(|s| s.success()), "kill -KILL");
+            progress.load(Ordering::SeqCst)
+        })
+    };
+
+    // Fault 1: every backend connection of the test's database is cut.
+    until_accepted(&progress, TERMINATE_AFTER, &writers).await;
+    let terminated: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity \
+         where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    // Fault 2: PostgreSQL is away for a while; the servers stay up and say so.
+    until_accepted(&progress, STOP_AFTER, &writers).await;
+    // Asked of the server that is never killed: the other may be killed
+    // any moment now, as the writers catch up.
+    let servers = [second.address.as_str()];
+    let stopping = Instant::now();
+    assert!(
+        tokio::task::spawn_blocking(|| pg_ctlcluster("stop"))
+            .await
+            .unwrap(),
+        "pg_ctlcluster stop succeeded"
+    );
+    let not_ready_after = until_ready_is(&servers, 503).await;
+    let http = reqwest::Client::new();
+    for address in servers {
+        assert_eq!(
+            status(&http, address, "/healthz").await,
+            Some(200),
+            "alive while the database is down"
         );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let restarting = Instant::now();
-    let restarted = tokio::task::spawn_blocking(|| pg_ctlcluster("restart"))
-        .await
-        .unwrap();
-    let restart_took = restarting.elapsed();
-    assert!(restarted, "pg_ctlcluster restart succeeded");
-    let accepted_during = progress.load(Ordering::SeqCst) - RESTART_AFTER;
+    tokio::time::sleep(OUTAGE).await;
+    assert!(
+        tokio::task::spawn_blocking(|| pg_ctlcluster("start"))
+            .await
+            .unwrap(),
+        "pg_ctlcluster start succeeded"
+    );
+    let ready_after = until_ready_is(&servers, 200).await;
+    let outage = stopping.elapsed();
+
+    let killed_at = killer.await.unwrap();
+
     let mut written = Written::default();
     for writer in writers {
         let part = writer.await.expect("the writer finishes");
@@ -320,10 +491,9 @@ async fn a_postgresql_restart_loses_and_duplicates_no_event() {
     assert_ne!(started_before, started_after, "PostgreSQL restarted");
 
     // What is stored: through the API, and the command ids behind it.
-    let http = reqwest::Client::new();
     let response = post(
         &http,
-        &app.address,
+        &second.address,
         &app.admin_token,
         "query($id: ID!) { werkplaats(id: $id) { events(first: 1000) { events { version hash prevHash } } } }",
         json!({"id": werkplaats}),
@@ -384,18 +554,102 @@ async fn a_postgresql_restart_loses_and_duplicates_no_event() {
         reconnects += followed.reconnects;
     }
     println!(
-        "restart: PostgreSQL restarted in {} ms after {RESTART_AFTER} commands; \
-         {accepted_during} more accepted while pg_ctlcluster restart ran; commands from {WRITERS} \
-         concurrent writers: {COMMANDS} sent in {} \
-         requests ({} of them retried; {} requests refused, {} without an answer), {} accepted, \
-         {} stored; duplicates {duplicates}, lost {lost}; subscribers: 4 (2 per instance), \
-         received {received:?} = stored {head_version} each, {reconnects} resubscriptions",
-        restart_took.as_millis(),
+        "faults: {} backend connections terminated after {TERMINATE_AFTER} commands; PostgreSQL \
+         stopped after {STOP_AFTER}: /readyz 503 within {} ms (/healthz 200), \
+         ready again {} ms after the start, outage {} ms in all; server 1 of 2 killed (SIGKILL) \
+         with {killed_at} accepted. Commands from {WRITERS} writers: {COMMANDS} sent in {} requests \
+         ({} commands retried with the same commandId; {} requests refused, {} without an answer), \
+         {} accepted, {} stored; duplicated {duplicates}, lost {lost}; subscribers: 4 (2 per \
+         server), received {received:?} = stored {head_version} each, {reconnects} resubscriptions",
+        terminated.iter().filter(|t| **t).count(),
+        not_ready_after.as_millis(),
+        ready_after.as_millis(),
+        outage.as_millis(),
         written.sent,
         written.retried,
         written.refused,
         written.failed,
         written.accepted.len(),
         stored_commands.len(),
+    );
+}
+
+#[tokio::test]
+async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012() {
+    let app = helpers::spawn_app().await;
+    let server = Server::start(&app.database_url(), &app.admin_token).await;
+    let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let variables = json!({"id": werkplaats, "after": 0});
+    let mut subscription = Subscription::start(&server.ws_url(), &facilitator, EVENTS, variables)
+        .await
+        .expect("the subscription starts");
+    assert!(matches!(
+        subscription.next(Duration::from_secs(5)).await,
+        Next::Data(_)
+    ));
+
+    // A request whose body is still arriving when SIGTERM comes.
+    let body = json!({"query": RECORD_PROBLEM, "variables": {"input": {
+        "werkplaatsId": werkplaats, "title": "Laatste verzoek",
+        "description": "Verstuurd terwijl de server stopt.", "perspective": "CLIENT"}}})
+    .to_string();
+    let port = server.address.rsplit(':').next().unwrap().to_owned();
+    let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {facilitator}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    let (half, rest) = body.split_at(body.len() / 2);
+    stream.write_all(half.as_bytes()).unwrap();
+    stream.flush().unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let terminating = Instant::now();
+    server.signal("-TERM");
+    let closed = loop {
+        match subscription.next(Duration::from_secs(5)).await {
+            Next::Data(_) => continue,
+            other => break other,
+        }
+    };
+    let closed_after = terminating.elapsed();
+    assert!(matches!(closed, Next::Closed(Some(1012))), "{closed:?}");
+
+    stream.write_all(rest.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"recordProblem\""), "{answer}");
+
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "exit status {exit}");
+    assert_eq!(
+        app.stored_events(&werkplaats).await,
+        3,
+        "the request in flight was appended"
+    );
+    assert!(
+        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        "nothing listens any more"
+    );
+    println!(
+        "SIGTERM: websocket closed with 1012 after {} ms; the request in flight answered 200 and \
+         appended; exit status 0 after {} ms",
+        closed_after.as_millis(),
+        terminating.elapsed().as_millis()
     );
 }

@@ -1,0 +1,416 @@
+//! The abuse limits, each at its edge: the deepest legitimate query passes
+//! and one past a limit is refused; the mutation rate limit answers
+//! `RATE_LIMITED` with a wait that suffices and appends nothing; the
+//! switches for introspection and GraphiQL; the websocket limits.
+
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message;
+use werkplaats::config::Config;
+
+use crate::helpers::{
+    assert_error, assert_ok, create_werkplaats, spawn_app, spawn_app_with, TestApp,
+};
+
+const INTROSPECTION: &str = "{ __schema { types { name kind fields { name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+
+const RECORD_PROBLEM: &str =
+    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
+
+fn problem(werkplaats: &str, n: usize) -> Value {
+    json!({"input": {
+        "werkplaatsId": werkplaats,
+        "title": format!("Probleem {n}"),
+        "description": "Brieven zijn onleesbaar.",
+        "perspective": "CLIENT",
+    }})
+}
+
+/// The named type under any list and non-null wrappers.
+fn named(ty: &Value) -> &str {
+    match ty["name"].as_str() {
+        Some(name) => name,
+        None => named(&ty["ofType"]),
+    }
+}
+
+/// A selection of every field of `ty`, never entering a type already on
+/// the path (so no recursion: `Decision.supersedes` stays out), with the
+/// arguments a field requires. Returns it with its depth and field count.
+fn every_field(types: &[Value], ty: &str, path: &mut Vec<String>) -> (String, usize, usize) {
+    let definition = types.iter().find(|t| t["name"] == ty).unwrap();
+    let mut parts = Vec::new();
+    let (mut depth, mut fields) = (0, 0);
+    path.push(ty.to_owned());
+    for field in definition["fields"].as_array().unwrap() {
+        let name = field["name"].as_str().unwrap();
+        let target = named(&field["type"]);
+        let required: Vec<String> = field["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["type"]["kind"] == "NON_NULL")
+            .map(|a| match named(&a["type"]) {
+                "Int" => format!("{}: 1", a["name"].as_str().unwrap()),
+                _ if a["type"]["ofType"]["kind"] == "LIST" => {
+                    format!("{}: []", a["name"].as_str().unwrap())
+                }
+                _ => format!("{}: \"x\"", a["name"].as_str().unwrap()),
+            })
+            .collect();
+        let arguments = if required.is_empty() {
+            String::new()
+        } else {
+            format!("({})", required.join(", "))
+        };
+        let kind = types.iter().find(|t| t["name"] == target).unwrap()["kind"].clone();
+        if kind == "OBJECT" {
+            if path.iter().any(|p| p == target) {
+                continue;
+            }
+            let (inner, d, f) = every_field(types, target, path);
+            parts.push(format!("{name}{arguments} {inner}"));
+            depth = depth.max(d + 1);
+            fields += f + 1;
+        } else {
+            parts.push(format!("{name}{arguments}"));
+            depth = depth.max(1);
+            fields += 1;
+        }
+    }
+    path.pop();
+    (format!("{{ {} }}", parts.join(" ")), depth, fields)
+}
+
+/// `depth` nested levels: `werkplaats { decisionLog { supersedes { … id } } }`.
+fn nested(depth: usize) -> String {
+    let chain = depth - 3;
+    format!(
+        "query($id: ID!) {{ werkplaats(id: $id) {{ decisionLog {{ {}id{} }} }} }}",
+        "supersedes { ".repeat(chain),
+        " }".repeat(chain)
+    )
+}
+
+/// `fields` fields in all: `me` and `fields - 1` times its `id`.
+fn wide(fields: usize) -> String {
+    format!("{{ me {{ {} }} }}", "id ".repeat(fields - 1))
+}
+
+/// `aliases` aliased fields.
+fn aliased(aliases: usize) -> String {
+    let fields: Vec<String> = (0..aliases).map(|n| format!("m{n}: me {{ id }}")).collect();
+    format!("{{ {} }}", fields.join(" "))
+}
+
+#[tokio::test]
+async fn the_deepest_legitimate_query_passes_and_one_past_each_limit_is_refused() {
+    let app = spawn_app().await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let defaults = Config::default();
+
+    // The whole werkplaats as createWerkplaats answers it: every field.
+    let schema = app.graphql(Some(&fac), INTROSPECTION, json!({})).await;
+    assert_ok(&schema);
+    let types = schema["data"]["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let (selection, depth, fields) =
+        every_field(&types, "CreateWerkplaatsPayload", &mut Vec::new());
+    let create = format!(
+        "mutation($input: CreateWerkplaatsInput!) {{ createWerkplaats(input: $input) {selection} }}"
+    );
+    let response = app
+        .graphql(
+            Some(&app.admin_token),
+            &create,
+            json!({"input": {
+                "name": "Alles",
+                "municipality": "Overal",
+                "question": "Alles in één keer?",
+                "methodology": "NJI_ZEVEN_STAPPEN",
+                "facilitatorName": "Procesbegeleider",
+            }}),
+        )
+        .await;
+    assert_ok(&response);
+    let (depth, fields) = (depth + 1, fields + 1);
+    assert!(depth + 3 <= defaults.max_query_depth, "depth {depth}");
+    assert!(
+        2 * fields <= defaults.max_query_complexity,
+        "{fields} fields"
+    );
+    println!(
+        "limits: the whole createWerkplaats payload (depth {depth}, {fields} fields) passes \
+         under depth {} and complexity {}",
+        defaults.max_query_depth, defaults.max_query_complexity
+    );
+
+    let cases = [
+        (
+            "depth",
+            nested(defaults.max_query_depth),
+            nested(defaults.max_query_depth + 1),
+        ),
+        (
+            "complexity",
+            wide(defaults.max_query_complexity),
+            wide(defaults.max_query_complexity + 1),
+        ),
+        (
+            "aliases",
+            aliased(defaults.max_aliases),
+            aliased(defaults.max_aliases + 1),
+        ),
+    ];
+    for (limit, at, past) in cases {
+        let response = app.graphql(Some(&fac), &at, json!({"id": wp})).await;
+        assert_ok(&response);
+        let response = app.graphql(Some(&fac), &past, json!({"id": wp})).await;
+        assert_error(&response, "BAD_USER_INPUT");
+        println!("limits: {limit}: at the limit passes, one past is BAD_USER_INPUT");
+    }
+
+    // Twenty fragments that each spread the next twice: a million fields
+    // from 700 bytes, refused at once instead of walked.
+    let mut bomb = String::from("query { ...F0 }");
+    for n in 0..20 {
+        bomb.push_str(&format!(
+            " fragment F{n} on Query {{ ...F{m} ...F{m} }}",
+            m = n + 1
+        ));
+    }
+    bomb.push_str(" fragment F20 on Query { me { id } }");
+    let started = Instant::now();
+    let response = app.graphql(Some(&fac), &bomb, json!({})).await;
+    assert_error(&response, "BAD_USER_INPUT");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    println!(
+        "limits: a fragment bomb ({} bytes, 2^20 fields) refused in {:?}",
+        bomb.len(),
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn batches_are_limited_as_configured() {
+    let app = spawn_app_with(|config| config.max_batch = 2).await;
+    let (_, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let batch = |n: usize| json!(vec![json!({"query": "{ me { id } }"}); n]).to_string();
+    let response = app.post_raw(Some(&fac), batch(2)).await;
+    assert_eq!(response.status(), 200);
+    let response = app.post_raw(Some(&fac), batch(3)).await;
+    assert_eq!(response.status(), 400);
+    assert_error(&response.json().await.unwrap(), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
+    let app = spawn_app_with(|config| {
+        config.mutation_burst = 3;
+        config.mutations_per_second = 1;
+    })
+    .await;
+    // createWerkplaats is one mutation of the admin's own bucket.
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    for n in 0..3 {
+        assert_ok(
+            &app.graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, n))
+                .await,
+        );
+    }
+    let stored = app.stored_events(&wp).await;
+
+    let refused = app
+        .post_raw(
+            Some(&fac),
+            json!({"query": RECORD_PROBLEM, "variables": problem(&wp, 3)}).to_string(),
+        )
+        .await;
+    assert_eq!(refused.status(), 429);
+    let header: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let refused: Value = refused.json().await.unwrap();
+    assert_error(&refused, "RATE_LIMITED");
+    let retry_after = refused["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap();
+    assert_eq!((retry_after, header), (1, 1), "{refused}");
+    assert_eq!(
+        app.stored_events(&wp).await,
+        stored,
+        "a refused mutation appends nothing"
+    );
+
+    // Reads are not limited; two mutations in one document cost two, and
+    // a batch refused as a whole is a 429 too.
+    assert_ok(&app.graphql(Some(&fac), "{ me { id } }", json!({})).await);
+    let two = format!(
+        "mutation($a: RecordProblemInput!, $b: RecordProblemInput!) {{ \
+         a: recordProblem(input: $a) {{ version }} b: recordProblem(input: $b) {{ version }} }}"
+    );
+    let both = json!({"a": problem(&wp, 4)["input"], "b": problem(&wp, 5)["input"]});
+    let batch = json!([{"query": two, "variables": both}]).to_string();
+    assert_eq!(app.post_raw(Some(&fac), batch).await.status(), 429);
+
+    tokio::time::sleep(Duration::from_secs(retry_after)).await;
+    assert_ok(
+        &app.graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, 6))
+            .await,
+    );
+    assert_eq!(app.stored_events(&wp).await, stored + 1);
+    println!(
+        "limits: burst 3 at 1/s: the 4th mutation RATE_LIMITED (retryAfter {retry_after} s, \
+         HTTP 429, 0 appended), accepted after waiting it"
+    );
+}
+
+#[tokio::test]
+async fn introspection_and_graphiql_can_be_switched_off() {
+    let app = spawn_app().await;
+    let (_, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    assert_ok(&app.graphql(Some(&fac), INTROSPECTION, json!({})).await);
+    let graphiql = app.get("/graphql").await;
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+
+    let app = spawn_app_with(|config| {
+        config.introspection = false;
+        config.graphiql = false;
+    })
+    .await;
+    let (_, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    for query in [INTROSPECTION, "{ __type(name: \"Werkplaats\") { name } }"] {
+        let response = app.graphql(Some(&fac), query, json!({})).await;
+        assert_error(&response, "BAD_USER_INPUT");
+    }
+    // Ordinary queries still work, `__typename` included.
+    let response = app
+        .graphql(Some(&fac), "{ __typename me { id } }", json!({}))
+        .await;
+    assert_ok(&response);
+    assert_eq!(app.get("/graphql").await.status(), 404);
+    println!("limits: introspection off -> BAD_USER_INPUT; GraphiQL off -> 404");
+}
+
+/// A new `graphql-transport-ws` connection, not yet initialised.
+async fn socket(app: &TestApp) -> WsClient {
+    let mut request = app.ws_url().into_client_request().unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("the server accepts the websocket");
+    WsClient(socket)
+}
+
+struct WsClient(
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
+
+impl WsClient {
+    async fn send(&mut self, message: Value) {
+        self.0
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
+    }
+
+    /// The next message as JSON, or `Err(close code)`.
+    async fn recv(&mut self) -> Result<Value, Option<u16>> {
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(10), self.0.next())
+                .await
+                .expect("the server answers in time");
+            match next {
+                Some(Ok(Message::Text(text))) => {
+                    let message: Value = serde_json::from_str(text.as_str()).unwrap();
+                    if message["type"] != "ping" {
+                        return Ok(message);
+                    }
+                }
+                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+                Some(Ok(_)) => {}
+                None | Some(Err(_)) => return Err(None),
+            }
+        }
+    }
+
+    async fn init(&mut self, token: &str) -> Result<Value, Option<u16>> {
+        self.send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
+            .await;
+        self.recv().await
+    }
+}
+
+#[tokio::test]
+async fn websockets_are_limited_per_token_per_connection_and_per_message() {
+    let app = spawn_app_with(|config| {
+        config.ws_max_connections_per_token = 2;
+        config.ws_max_operations = 1;
+        config.ws_max_message_bytes = 4_096;
+    })
+    .await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+
+    // Two connections per token; a third is closed with 4429 at init, and
+    // closing one makes room again. Another token has its own two.
+    let mut first = socket(&app).await;
+    assert_eq!(first.init(&fac).await.unwrap()["type"], "connection_ack");
+    let mut second = socket(&app).await;
+    assert_eq!(second.init(&fac).await.unwrap()["type"], "connection_ack");
+    let mut third = socket(&app).await;
+    assert_eq!(third.init(&fac).await, Err(Some(4429)));
+    let mut admin = socket(&app).await;
+    assert_eq!(
+        admin.init(&app.admin_token).await.unwrap()["type"],
+        "connection_ack"
+    );
+    drop(second);
+    let mut again = None;
+    for _ in 0..50 {
+        let mut retry = socket(&app).await;
+        if retry.init(&fac).await.is_ok() {
+            again = Some(retry);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(again.is_some(), "a closed connection frees its place");
+
+    // One operation per connection: a second one is RATE_LIMITED.
+    let events = "subscription($id: ID!) { werkplaatsEvents(werkplaatsId: $id) { version } }";
+    let subscribe = |id: &str| json!({"id": id, "type": "subscribe", "payload": {"query": events, "variables": {"id": wp}}});
+    first.send(subscribe("a")).await;
+    first.recv().await.unwrap();
+    first.send(subscribe("b")).await;
+    let refusal = loop {
+        let message = first.recv().await.unwrap();
+        if message["id"] == "b" {
+            break message;
+        }
+    };
+    assert_eq!(
+        refusal["payload"]["errors"][0]["extensions"]["code"],
+        "RATE_LIMITED"
+    );
+
+    // A message over 4 KiB closes the connection with 1009.
+    let big = json!({"id": "c", "type": "subscribe", "payload": {"query": "x".repeat(5_000)}});
+    admin.send(big).await;
+    assert_eq!(admin.recv().await, Err(Some(1009)));
+    println!(
+        "limits: websockets: 3rd connection of a token closed 4429, 2nd operation RATE_LIMITED, \
+         a 5 KB message closed 1009"
+    );
+}
