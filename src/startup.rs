@@ -10,6 +10,7 @@ use crate::api::http::{router, ServerState, WebsocketSettings};
 use crate::api::{build_schema, Limits};
 use crate::app::{generate_token, App};
 use crate::config::Config;
+use crate::ops;
 use crate::store::{EventStore, Notifier};
 
 pub struct Application {
@@ -41,6 +42,7 @@ impl Application {
                 (token.clone(), Some(token))
             }
         };
+        let pool = store.pool().clone();
         let notifier = Notifier::start(&store);
         let app = App::new(store, notifier, &admin_token)
             .with_snapshots(config.snapshot_every, config.snapshot_cache);
@@ -51,7 +53,7 @@ impl Application {
                 max_complexity: config.max_query_complexity,
             },
         );
-        let router = router(ServerState {
+        let api = router(ServerState {
             app,
             schema,
             max_body_bytes: config.max_body_bytes,
@@ -61,6 +63,7 @@ impl Application {
                 send_timeout: Duration::from_secs(config.ws_send_timeout_secs),
             },
         });
+        let router = ops::logging::requests(api.merge(ops::metrics::routes(pool)));
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application {
             listener,

@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use super::error::{code, graphql_error};
 use super::{ws, WerkplaatsSchema};
 use crate::app::App;
+use crate::ops::metrics;
 
 /// Initial read buffer of a websocket connection.
 const WS_READ_BUFFER: usize = 8 * 1024;
@@ -175,14 +176,16 @@ async fn graphql_get(
     // Preferred when offered; otherwise the client asked for the legacy
     // protocol only, which is then what `protocol` holds.
     if upgrade.selected_protocol().map(HeaderValue::as_bytes) == Some(ws::PROTOCOL.as_bytes()) {
-        return upgrade.on_upgrade(move |socket| ws::serve(socket, state));
+        return upgrade.on_upgrade(move |socket| metrics::websocket(ws::serve(socket, state)));
     }
     let app = state.app.clone();
     let schema = state.schema.clone();
     upgrade.on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| authenticate_socket(app, payload))
-            .serve()
+        metrics::websocket(
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| authenticate_socket(app, payload))
+                .serve(),
+        )
     })
 }
 

@@ -59,7 +59,8 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
     let builder = Schema::build(Query, Mutation::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
-        .limit_recursive_depth(limits.max_depth * 2);
+        .limit_recursive_depth(limits.max_depth * 2)
+        .extension(crate::ops::metrics::GraphqlMetrics);
     match app {
         Some(app) => builder.data(app).finish(),
         None => builder.finish(),
