@@ -9,4 +9,5 @@ mod failover;
 mod manifests;
 mod migrations;
 mod observability;
+mod shutdown;
 mod support;

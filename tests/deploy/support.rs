@@ -150,6 +150,22 @@ impl Server {
         let _ = self.child.wait();
     }
 
+    /// SIGTERM, as Kubernetes and systemd stop a service; whether the
+    /// process exited within `wait`, and how.
+    pub fn terminate(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     pub fn log_lines(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()
     }
