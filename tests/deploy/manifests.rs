@@ -239,12 +239,22 @@ fn the_migration_job_runs_the_same_image() {
 #[test]
 fn the_configuration_file_holds_only_settings_serve_knows() {
     let objects = kubernetes();
-    let config = object(&objects, "ConfigMap");
+    let deployment = object(&objects, "Deployment");
+    let volume = at(deployment, "spec.template.spec.volumes.0.configMap.name");
+    let config = &objects[&("ConfigMap".to_owned(), volume.as_str().unwrap().to_owned())];
     let file: toml::Table = config["data"]["werkplaats.toml"]
         .as_str()
         .expect("werkplaats.toml in the ConfigMap")
         .parse()
         .expect("werkplaats.toml is TOML");
+    // The server is told where the mounted file is.
+    let container = at(deployment, "spec.template.spec.containers.0");
+    let env_name = text(container, "envFrom.0.configMapRef.name");
+    let env = &objects[&("ConfigMap".to_owned(), env_name.to_owned())];
+    assert_eq!(
+        text(env, "data.WERKPLAATS_CONFIG"),
+        format!("{}/werkplaats.toml", text(container, "volumeMounts.0.mountPath"))
+    );
     let help = Command::new(env!("CARGO_BIN_EXE_werkplaats"))
         .args(["serve", "--help"])
         .output()
