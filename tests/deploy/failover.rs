@@ -1,4 +1,6 @@
-//! nginx in front of two server processes on one fresh database; 20
+//! nginx, with the configuration compose ships
+//! (`deploy/nginx/werkplaats.conf`), in front of two server processes on
+//! one fresh database; 20
 //! subscribers and two writers go through nginx; one instance is killed
 //! with SIGKILL mid-stream. The subscribers it served reconnect through
 //! nginx to the other one and resume after the last version they saw.

@@ -6,6 +6,7 @@
 #[path = "../api/live/client.rs"]
 mod client;
 mod failover;
+mod healthcheck;
 mod manifests;
 mod migrations;
 mod observability;

@@ -253,7 +253,10 @@ fn the_configuration_file_holds_only_settings_serve_knows() {
     let env = &objects[&("ConfigMap".to_owned(), env_name.to_owned())];
     assert_eq!(
         text(env, "data.WERKPLAATS_CONFIG"),
-        format!("{}/werkplaats.toml", text(container, "volumeMounts.0.mountPath"))
+        format!(
+            "{}/werkplaats.toml",
+            text(container, "volumeMounts.0.mountPath")
+        )
     );
     let help = Command::new(env!("CARGO_BIN_EXE_werkplaats"))
         .args(["serve", "--help"])

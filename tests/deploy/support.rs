@@ -268,14 +268,42 @@ impl Drop for Nginx {
     }
 }
 
-/// The proxy settings of `deploy/nginx/werkplaats.conf`, with short
-/// timeouts so that a dead instance is noticed at once.
+/// `deploy/nginx/werkplaats.conf` itself — the load balancer compose runs —
+/// with `upstreams` for its two servers and a free local port to listen
+/// on, inside a main configuration that keeps every file nginx writes in
+/// `directory`.
 fn nginx_config(directory: &Path, port: u16, upstreams: &[SocketAddr]) -> String {
-    let directory = directory.display();
-    let servers: String = upstreams
-        .iter()
-        .map(|address| format!("        server {address} max_fails=1 fail_timeout=30s;\n"))
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx/werkplaats.conf");
+    let shipped = std::fs::read_to_string(shipped).expect("deploy/nginx/werkplaats.conf");
+    let servers: Vec<&str> = shipped
+        .lines()
+        .filter(|line| line.trim_start().starts_with("server werkplaats-"))
         .collect();
+    assert_eq!(
+        servers.len(),
+        2,
+        "two upstream servers in the shipped config"
+    );
+    let options = servers[0]
+        .split_once(':')
+        .and_then(|(_, rest)| rest.split_once(' '))
+        .map_or("", |(_, options)| options);
+    let ours: String = upstreams
+        .iter()
+        .map(|address| format!("    server {address} {options}\n"))
+        .collect();
+    let site = shipped
+        .replacen(&format!("{}\n{}\n", servers[0], servers[1]), &ours, 1)
+        .replacen(
+            "    listen 80;",
+            &format!("    listen 127.0.0.1:{port};"),
+            1,
+        );
+    assert!(
+        site.contains(&ours) && site.contains(&format!("listen 127.0.0.1:{port};")),
+        "the shipped config has its upstream servers and `listen 80;` as expected"
+    );
+    let directory = directory.display();
     format!(
         r#"daemon off;
 master_process on;
@@ -292,29 +320,7 @@ http {{
     fastcgi_temp_path {directory}/temp/fastcgi;
     uwsgi_temp_path {directory}/temp/uwsgi;
     scgi_temp_path {directory}/temp/scgi;
-    upstream werkplaats {{
-{servers}        keepalive 16;
-    }}
-    map $http_upgrade $connection_upgrade {{
-        default upgrade;
-        ''      '';
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        client_max_body_size 2m;
-        location / {{
-            proxy_pass http://werkplaats;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_connect_timeout 1s;
-            proxy_read_timeout 20s;
-            proxy_send_timeout 20s;
-            proxy_next_upstream error timeout;
-        }}
-    }}
-}}
+{site}}}
 "#
     )
 }
