@@ -44,8 +44,8 @@ const RECORD_PROBLEM: &str =
 /// What a writer did.
 #[derive(Default)]
 struct Written {
-    /// Each command's id and the version it was stored as.
-    accepted: Vec<(Uuid, i64)>,
+    /// Each command's id, the version it was stored as and what was sent.
+    accepted: Vec<(Uuid, i64, Value)>,
     /// Requests that failed (nginx's 502, a cut connection) and were retried.
     retries: usize,
 }
@@ -81,7 +81,7 @@ async fn write(
                     let version = response["data"]["recordProblem"]["version"]
                         .as_i64()
                         .unwrap();
-                    written.accepted.push((command_id, version));
+                    written.accepted.push((command_id, version, variables));
                     break;
                 }
                 Ok(response) => response["errors"].to_string(),
@@ -273,6 +273,31 @@ async fn subscribers_resume_through_nginx_when_an_instance_dies() {
         written.accepted.extend(part.accepted);
         written.retries += part.retries;
     }
+    // A writer that never got its answer cannot tell whether its command
+    // was applied; sent again with the same commandId, through nginx to
+    // the survivor, it must answer the first version and append nothing.
+    let http_writer = reqwest::Client::new();
+    let resent = written.accepted.len().min(10);
+    for (_, version, variables) in written
+        .accepted
+        .iter()
+        .step_by(written.accepted.len() / resent)
+    {
+        let again = post(
+            &http_writer,
+            &nginx.http(),
+            &facilitator,
+            RECORD_PROBLEM,
+            variables.clone(),
+        )
+        .await
+        .expect("the survivor answers a repeated command");
+        assert_eq!(
+            again["data"]["recordProblem"]["version"].as_i64(),
+            Some(*version),
+            "{again}"
+        );
+    }
     let survivor = &instances[1];
     let survivor_metrics = http
         .get(metrics_of(survivor))
@@ -296,7 +321,7 @@ async fn subscribers_resume_through_nginx_when_an_instance_dies() {
     head_sender.send_replace(Some(head_version));
     let stored_commands: Vec<Uuid> = stored.iter().skip(2).map(|(id, _)| *id).collect();
     let stored_ids: HashSet<Uuid> = stored_commands.iter().copied().collect();
-    let accepted_ids: HashSet<Uuid> = written.accepted.iter().map(|(id, _)| *id).collect();
+    let accepted_ids: HashSet<Uuid> = written.accepted.iter().map(|(id, ..)| *id).collect();
     let commands_duplicated = stored_commands.len() - stored_ids.len();
     let commands_lost = accepted_ids.difference(&stored_ids).count();
     assert_eq!(written.accepted.len(), COMMANDS, "every command accepted");
@@ -335,7 +360,8 @@ async fn subscribers_resume_through_nginx_when_an_instance_dies() {
     println!(
         "failover: nginx + 2 server processes; {SUBSCRIBERS} subscribers ({connected:?} per instance), \
          instance 1 killed (SIGKILL) after {KILL_AFTER} of {COMMANDS} commands from {WRITERS} writers; \
-         {} failed requests retried with the same commandId; commands lost {commands_lost}, \
+         {} failed requests retried with the same commandId, {resent} accepted ones sent again \
+         (answered with their first version); commands lost {commands_lost}, \
          duplicated {commands_duplicated}; events lost {lost}, duplicated {duplicated}; \
          received {received} = {SUBSCRIBERS} × stored {head_version}; {reconnected} subscribers \
          reconnected ({attempts} attempts) and were live again after median {} ms, max {} ms; \
