@@ -231,26 +231,39 @@ fn settings<P: Parser>(matches: &ArgMatches, from_file: &HashSet<String>) -> Set
     Settings(settings)
 }
 
-/// `scheme://user:secret@host/...` becomes `scheme://user:***@host/...`;
-/// anything else stays as it is.
+/// `scheme://user:secret@host/...` becomes `scheme://user:***@host/...`,
+/// and a `password=` parameter (libpq's other spelling) becomes
+/// `password=***`; anything else stays as it is.
 pub fn mask_url_password(value: &str) -> String {
     let Some(scheme_end) = value.find("://") else {
         return value.to_owned();
     };
-    let rest = &value[scheme_end + 3..];
+    let (scheme, rest) = value.split_at(scheme_end + 3);
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
-        return value.to_owned();
+    let (authority, path) = rest.split_at(authority_end);
+    let authority = match authority.rfind('@') {
+        Some(at) => match authority[..at].find(':') {
+            Some(colon) => format!("{}:***{}", &authority[..colon], &authority[at..]),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
     };
-    let Some(colon) = rest[..at].find(':') else {
-        return value.to_owned();
+    let path = match path.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => path.to_owned(),
     };
-    format!(
-        "{}{}:***{}",
-        &value[..scheme_end + 3],
-        &rest[..colon],
-        &rest[at..]
-    )
+    format!("{scheme}{authority}{path}")
 }
 
 #[cfg(test)]

@@ -136,6 +136,11 @@ fn url_passwords_are_masked() {
         ("postgres://u:p@h/db", "postgres://u:***@h/db"),
         ("postgres://u@h/db", "postgres://u@h/db"),
         ("postgres://h/db?user=a@b", "postgres://h/db?user=a@b"),
+        (
+            "postgres://u@h/db?sslmode=require&password=p&x=1",
+            "postgres://u@h/db?sslmode=require&password=***&x=1",
+        ),
+        ("postgres://u:p@h:5432", "postgres://u:***@h:5432"),
         ("127.0.0.1:8080", "127.0.0.1:8080"),
     ] {
         assert_eq!(mask_url_password(url), masked);
