@@ -127,6 +127,16 @@ impl Metrics {
             "Most connections this instance's pool opens (--db-pool-size)",
         )
         .expect("valid gauge");
+        // Which release each instance runs, e.g. during a rolling update.
+        let build = IntGaugeVec::new(
+            Opts::new(
+                "werkplaats_build_info",
+                "Always 1, labelled with the version",
+            ),
+            &["version"],
+        )
+        .expect("valid gauge");
+        build.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(errors.clone()),
@@ -138,6 +148,7 @@ impl Metrics {
             Box::new(delivery_lag.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_max.clone()),
+            Box::new(build),
         ] {
             registry
                 .register(collector)

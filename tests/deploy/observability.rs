@@ -102,6 +102,7 @@ async fn logs_metrics_and_configuration_are_what_operators_expect() {
         "werkplaats_db_pool_connections{state=\"idle\"}",
         "werkplaats_db_pool_connections{state=\"in_use\"}",
         "werkplaats_db_pool_max_connections 5",
+        concat!("werkplaats_build_info{version=\"", env!("CARGO_PKG_VERSION"), "\"} 1"),
     ] {
         assert!(metrics.contains(name), "{name} missing from\n{metrics}");
     }
