@@ -12,11 +12,13 @@
 //! - [`app`]: authenticate, load, decide, append; reads and live follows.
 //! - [`api`]: the GraphQL schema and its HTTP/websocket shell.
 //! - [`trail`]: the JSON Lines export and its offline verifier.
+//! - [`ops`]: metrics, logs and the configuration file, for operators.
 
 pub mod api;
 pub mod app;
 pub mod config;
 pub mod domain;
+pub mod ops;
 pub mod progress;
 pub mod projections;
 pub mod report;

@@ -1,7 +1,8 @@
 //! `werkplaats`: serve, migrate, print the schema.
 
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
-use tracing_subscriber::EnvFilter;
 
 use werkplaats::config::Config;
 use werkplaats::startup::Application;
@@ -14,6 +15,10 @@ use werkplaats::store::EventStore;
     about = "Event-sourced collaboration server for werkplaatsen"
 )]
 struct Cli {
+    /// A TOML file of settings (keys are the long flag names); flags and
+    /// the environment override it.
+    #[arg(long, global = true, env = "WERKPLAATS_CONFIG")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,20 +41,21 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
-    match Cli::parse().command {
+    werkplaats::ops::logging::init()?;
+    let (cli, settings) = werkplaats::ops::settings::parse(|cli: &Cli| cli.config.as_deref());
+    match cli.command {
         Command::Schema => print!("{}", werkplaats::api::sdl()),
         Command::Export(args) => werkplaats::trail::cli::run_export(args).await?,
         Command::Verify(args) => werkplaats::trail::cli::run_verify(args)?,
         Command::Report(args) => werkplaats::report::cli::run_report(args).await?,
         Command::Migrate(config) => {
+            settings.log();
             let store = EventStore::connect(&config.database_url, 2).await?;
             store.migrate().await?;
             tracing::info!("migrations applied");
         }
         Command::Serve(config) => {
+            settings.log();
             let app = Application::build(config).await?;
             if let Some(token) = &app.generated_admin_token {
                 // Printed once, on purpose: there is no other way to learn it.

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use crate::api::http::{router, ServerState};
 use crate::app::{generate_token, App, OidcSettings};
 use crate::config::Config;
+use crate::ops;
 use crate::store::{EventStore, Notifier};
 
 pub struct Application {
@@ -43,12 +44,14 @@ impl Application {
                 (token.clone(), Some(token))
             }
         };
+        let pool = store.pool().clone();
         let notifier = Notifier::start(&store);
         let app = App::new(store, notifier, &admin_token)
             .with_snapshots(config.snapshot_every, config.snapshot_cache)
             .with_oidc(oidc);
         let (shutdown, stopping) = watch::channel(false);
-        let router = router(ServerState::new(app, &config, stopping));
+        let api = router(ServerState::new(app, &config, stopping));
+        let router = ops::logging::requests(api.merge(ops::metrics::routes(pool)));
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application {
             listener,

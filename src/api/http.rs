@@ -19,6 +19,7 @@ use super::limits::Connections;
 use super::{build_schema, ws, Limits, WerkplaatsSchema};
 use crate::app::App;
 use crate::config::Config;
+use crate::ops::metrics;
 
 /// Initial read buffer of a websocket connection.
 const WS_READ_BUFFER: usize = 8 * 1024;
@@ -266,13 +267,15 @@ async fn graphql_get(
     // Preferred when offered; otherwise the client asked for the legacy
     // protocol only, which is then what `protocol` holds.
     if upgrade.selected_protocol().map(HeaderValue::as_bytes) == Some(ws::PROTOCOL.as_bytes()) {
-        return upgrade.on_upgrade(move |socket| ws::serve(socket, state));
+        return upgrade.on_upgrade(move |socket| metrics::websocket(ws::serve(socket, state)));
     }
     let schema = state.schema.clone();
     upgrade.on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| authenticate_socket(state, payload))
-            .serve()
+        metrics::websocket(
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| authenticate_socket(state, payload))
+                .serve(),
+        )
     })
 }
 

@@ -82,6 +82,7 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(max_nesting)
+        .extension(crate::ops::metrics::GraphqlMetrics)
         .extension(limits::RequestLimits(limits::DocumentLimits {
             max_selections: limits.max_complexity,
             max_nesting,

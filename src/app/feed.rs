@@ -147,6 +147,7 @@ impl App {
             for stored in batch {
                 Loaded::push_stored(werkplaats, &stored)?;
                 let version = stored.version;
+                crate::ops::metrics::delivered(stored.recorded_at);
                 let actor = stored
                     .actor_id
                     .and_then(|id| werkplaats.as_ref().and_then(|w| w.at.member(&id)));

@@ -109,6 +109,14 @@ impl EventStore {
         match write(&mut tx, &request, self.notify_in_transaction).await {
             Ok(appended) => match tx.commit().await {
                 Ok(()) => {
+                    if let Appended::Committed {
+                        first_version,
+                        last_version,
+                        ..
+                    } = appended
+                    {
+                        crate::ops::metrics::appended(last_version - first_version + 1);
+                    }
                     if !self.notify_in_transaction {
                         self.notify_after_commit(&request, &appended).await;
                     }

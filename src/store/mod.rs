@@ -94,10 +94,18 @@ impl EventStore {
         Ok(EventStore::new(pool))
     }
 
-    /// Runs pending migrations. sqlx holds an advisory lock while it does,
-    /// so instances starting together migrate once.
+    /// Runs pending migrations under a PostgreSQL advisory lock, so that
+    /// instances starting together migrate one after another: the first
+    /// applies what is pending, the others find nothing left to do. sqlx's
+    /// migrator takes `pg_advisory_lock` (keyed on the database name) on one
+    /// connection of the pool when `locking` is set; it is set by default,
+    /// and set here again so that no change of default can drop it.
+    /// `tests/deploy/migrations.rs` starts several `werkplaats migrate` at
+    /// once on a fresh database.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations").run(&self.pool).await?;
+        let mut migrator = sqlx::migrate!("./migrations");
+        migrator.set_locking(true);
+        migrator.run(&self.pool).await?;
         Ok(())
     }
 

@@ -1,0 +1,14 @@
+//! Running beyond one machine: the real binary as separate processes,
+//! nginx in front of two of them, the migration lock, the manifests in
+//! `deploy/`, and what operators see (metrics, logs, configuration). One
+//! binary, one link step.
+
+#[path = "../api/live/client.rs"]
+mod client;
+mod failover;
+mod healthcheck;
+mod manifests;
+mod migrations;
+mod observability;
+mod shutdown;
+mod support;

@@ -1,0 +1,379 @@
+//! Fresh databases, server processes and nginx, each cleaned up when
+//! dropped, however the test ends.
+
+use std::io::{BufRead, BufReader};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Longest wait for a server process or nginx to listen.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The PostgreSQL server tests create their databases on.
+pub fn server_url() -> String {
+    std::env::var("WERKPLAATS_TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// A database name of the tests' own, not created yet: the server creates
+/// it. Dropped with everything in it when this is.
+pub struct Database {
+    pub name: String,
+}
+
+impl Database {
+    pub fn new() -> Database {
+        Database {
+            name: format!("werkplaats_test_{}", Uuid::new_v4().simple()),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/{}", server_url(), self.name)
+    }
+
+    /// A small pool on it, for looking behind the servers.
+    pub async fn pool(&self) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&self.url())
+            .await
+            .expect("the test database is reachable")
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // A runtime of its own: the test's may be gone or busy.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                if let Ok(pool) = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&format!("{}/postgres", server_url()))
+                    .await
+                {
+                    let drop = format!("drop database if exists {name} with (force)");
+                    let _ = sqlx::query(&drop).execute(&pool).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// `werkplaats serve` as a child process, JSON logs collected line by line.
+pub struct Server {
+    child: Child,
+    pub address: SocketAddr,
+    pub logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    /// Starts `werkplaats serve` on a free port with these extra arguments
+    /// and environment; returns once it listens.
+    pub fn start(
+        database_url: &str,
+        admin_token: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_werkplaats"));
+        command
+            .arg("serve")
+            .args(args)
+            .env("DATABASE_URL", database_url)
+            .env("WERKPLAATS_BIND", "127.0.0.1:0")
+            .env("WERKPLAATS_ADMIN_TOKEN", admin_token)
+            .env("WERKPLAATS_DB_POOL_SIZE", "8")
+            .env("WERKPLAATS_LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .env_remove("WERKPLAATS_CONFIG");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (address_sender, address) = std::sync::mpsc::channel();
+        let collected = logs.clone();
+        // Reads until the process ends, so that its stdout never fills up.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Ok(log) = serde_json::from_str::<Value>(&line) {
+                    if log["message"] == "serving GraphQL on /graphql" {
+                        if let Some(address) = log["address"].as_str() {
+                            let _ = address_sender.send(address.parse::<SocketAddr>().unwrap());
+                        }
+                    }
+                }
+                collected.lock().unwrap().push(line);
+            }
+        });
+        let address = match address.recv_timeout(START_TIMEOUT) {
+            Ok(address) => address,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("the server did not start: {:?}", logs.lock().unwrap());
+            }
+        };
+        Server {
+            child,
+            address,
+            logs,
+        }
+    }
+
+    pub fn http(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// SIGKILL: no goodbye to anyone, as when a machine dies.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("the server is killed");
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, as Kubernetes and systemd stop a service; whether the
+    /// process exited within `wait`, and how.
+    pub fn terminate(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    pub fn log_lines(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until something accepts connections on `address`.
+pub fn wait_for_listener(address: SocketAddr) -> bool {
+    let deadline = Instant::now() + START_TIMEOUT;
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// The nginx binary `.ci/run` installs (Debian's package).
+pub const NGINX: &str = "/usr/sbin/nginx";
+
+/// nginx in the foreground with a configuration of its own in a temporary
+/// directory: its own pid file, logs and temp paths, a free port, and
+/// `upstreams` as the load-balanced servers.
+pub struct Nginx {
+    child: Child,
+    directory: PathBuf,
+    pub address: SocketAddr,
+}
+
+impl Nginx {
+    pub fn start(upstreams: &[SocketAddr]) -> Nginx {
+        assert!(
+            Path::new(NGINX).exists(),
+            "{NGINX} is missing: apt-get install -y --no-install-recommends nginx (as .ci/run does)"
+        );
+        let directory = std::env::temp_dir().join(format!("werkplaats-nginx-{}", Uuid::new_v4()));
+        std::fs::create_dir_all(directory.join("temp")).unwrap();
+        let port = free_port();
+        let address: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let config = nginx_config(&directory, port, upstreams);
+        std::fs::write(directory.join("nginx.conf"), config).unwrap();
+        let child = Command::new(NGINX)
+            .arg("-p")
+            .arg(&directory)
+            .arg("-e")
+            .arg(directory.join("error.log"))
+            .arg("-c")
+            .arg(directory.join("nginx.conf"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("nginx starts");
+        let nginx = Nginx {
+            child,
+            directory,
+            address,
+        };
+        assert!(
+            wait_for_listener(address),
+            "nginx does not listen: {}",
+            nginx.error_log()
+        );
+        nginx
+    }
+
+    pub fn http(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn ws(&self) -> String {
+        format!("ws://{}/graphql", self.address)
+    }
+
+    pub fn error_log(&self) -> String {
+        std::fs::read_to_string(self.directory.join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.directory);
+    }
+}
+
+/// `deploy/nginx/werkplaats.conf` itself — the load balancer compose runs —
+/// with `upstreams` for its two servers and a free local port to listen
+/// on, inside a main configuration that keeps every file nginx writes in
+/// `directory`.
+fn nginx_config(directory: &Path, port: u16, upstreams: &[SocketAddr]) -> String {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx/werkplaats.conf");
+    let shipped = std::fs::read_to_string(shipped).expect("deploy/nginx/werkplaats.conf");
+    let servers: Vec<&str> = shipped
+        .lines()
+        .filter(|line| line.trim_start().starts_with("server werkplaats-"))
+        .collect();
+    assert_eq!(
+        servers.len(),
+        2,
+        "two upstream servers in the shipped config"
+    );
+    let options = servers[0]
+        .split_once(':')
+        .and_then(|(_, rest)| rest.split_once(' '))
+        .map_or("", |(_, options)| options);
+    let ours: String = upstreams
+        .iter()
+        .map(|address| format!("    server {address} {options}\n"))
+        .collect();
+    let site = shipped
+        .replacen(&format!("{}\n{}\n", servers[0], servers[1]), &ours, 1)
+        .replacen(
+            "    listen 80;",
+            &format!("    listen 127.0.0.1:{port};"),
+            1,
+        );
+    assert!(
+        site.contains(&ours) && site.contains(&format!("listen 127.0.0.1:{port};")),
+        "the shipped config has its upstream servers and `listen 80;` as expected"
+    );
+    let directory = directory.display();
+    format!(
+        r#"daemon off;
+master_process on;
+worker_processes 1;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+events {{
+    worker_connections 1024;
+}}
+http {{
+    access_log off;
+    client_body_temp_path {directory}/temp/body;
+    proxy_temp_path {directory}/temp/proxy;
+    fastcgi_temp_path {directory}/temp/fastcgi;
+    uwsgi_temp_path {directory}/temp/uwsgi;
+    scgi_temp_path {directory}/temp/scgi;
+{site}}}
+"#
+    )
+}
+
+/// Posts a GraphQL request; `Err` when there is no JSON answer or it came
+/// with an HTTP 5xx (nginx's 502 when an instance died under it).
+pub async fn post(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Result<Value, String> {
+    let response = http
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status().is_server_error() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
+pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitatorToken } }";
+
+/// A werkplaats created by the admin through `base`: `(id, facilitator token)`.
+pub async fn create_werkplaats(
+    base: &str,
+    admin_token: &str,
+    facilitator: &str,
+) -> (String, String) {
+    let response = post(
+        &reqwest::Client::new(),
+        base,
+        admin_token,
+        CREATE_WERKPLAATS,
+        json!({"input": {
+            "name": "Werkplaats Failover",
+            "municipality": "Testdorp",
+            "question": "Hoe bereiken we jongeren met schulden eerder?",
+            "methodology": "SCHOUDERS_ERONDER",
+            "facilitatorName": facilitator,
+        }}),
+    )
+    .await
+    .expect("the werkplaats is created");
+    assert!(response.get("errors").is_none(), "{response}");
+    let payload = &response["data"]["createWerkplaats"];
+    (
+        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
+        payload["facilitatorToken"].as_str().unwrap().to_owned(),
+    )
+}
