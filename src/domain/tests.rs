@@ -2366,3 +2366,237 @@ fn a_checkpoint_hash_is_64_lowercase_hex_digits() {
         .when(member(Role::Evaluator), checkpoint(1, "x"))
         .then_bad_input("hash");
 }
+
+// ---------------------------------------------------------------------------
+// Member lifecycle (trust.graphql)
+// ---------------------------------------------------------------------------
+
+fn remove(member_id: Uuid) -> Command {
+    Command::RemoveMember {
+        member_id: sid(member_id),
+    }
+}
+
+fn change_role(member_id: Uuid, role: Role) -> Command {
+    Command::ChangeRole {
+        member_id: sid(member_id),
+        role,
+    }
+}
+
+fn forget(member_id: Uuid) -> Command {
+    Command::ForgetMember {
+        member_id: sid(member_id),
+    }
+}
+
+fn link(member_id: Uuid, subject: &str) -> Command {
+    Command::LinkIdentity {
+        member_id: sid(member_id),
+        subject: subject.to_owned(),
+    }
+}
+
+fn removed(member_id: Uuid) -> Event {
+    Event::MemberRemoved(MemberRemoved { member_id })
+}
+
+#[test]
+fn a_facilitator_removes_a_member_who_then_can_do_nothing() {
+    let given_team = given(team());
+    given_team
+        .when(facilitator(), remove(PARTNER_MEMBER))
+        .then(vec![removed(PARTNER_MEMBER)]);
+    let mut events = team();
+    events.push(removed(PARTNER_MEMBER));
+    let after = given(events);
+    after
+        .when(partner(), record_problem())
+        .then_error(DomainError::Forbidden);
+    after
+        .when(facilitator(), remove(PARTNER_MEMBER))
+        .then_invalid_state();
+    after
+        .when(facilitator(), change_role(PARTNER_MEMBER, Role::Observer))
+        .then_invalid_state();
+    after
+        .when(facilitator(), link(PARTNER_MEMBER, "petra@example.nl"))
+        .then_invalid_state();
+    // Forgetting a removed member is still possible.
+    after
+        .when(facilitator(), forget(PARTNER_MEMBER))
+        .then(vec![Event::MemberForgotten(MemberForgotten {
+            member_id: PARTNER_MEMBER,
+        })]);
+}
+
+#[test]
+fn only_a_facilitator_removes_or_changes_roles_and_the_admin_may_not() {
+    let given_team = given(team());
+    for role in ALL_ROLES.into_iter().filter(|r| *r != Role::Facilitator) {
+        given_team
+            .when(member(role), remove(OBSERVER_MEMBER))
+            .then_error(DomainError::Forbidden);
+        given_team
+            .when(member(role), change_role(OBSERVER_MEMBER, Role::Partner))
+            .then_error(DomainError::Forbidden);
+        given_team
+            .when(member(role), forget(OBSERVER_MEMBER))
+            .then_error(DomainError::Forbidden);
+        given_team
+            .when(member(role), link(OBSERVER_MEMBER, "o@example.nl"))
+            .then_error(DomainError::Forbidden);
+    }
+    given_team
+        .when(Actor::Admin, remove(OBSERVER_MEMBER))
+        .then_error(DomainError::Forbidden);
+    given_team
+        .when(Actor::Admin, change_role(OBSERVER_MEMBER, Role::Partner))
+        .then_error(DomainError::Forbidden);
+    // Erasure and sign-in links are the admin's too.
+    given_team
+        .when(Actor::Admin, forget(OBSERVER_MEMBER))
+        .then_ok();
+    given_team
+        .when(Actor::Admin, link(OBSERVER_MEMBER, "o@example.nl"))
+        .then_ok();
+    given_team
+        .when(
+            member(Role::Observer),
+            Command::RemoveMember {
+                member_id: "x".into(),
+            },
+        )
+        .then_error(DomainError::Forbidden);
+}
+
+#[test]
+fn the_member_acted_on_must_exist_in_this_werkplaats() {
+    let given_team = given(team());
+    for raw in [
+        sid(UNKNOWN),
+        sid(STRANGER),
+        sid(PARTNER),
+        "lid-1".to_owned(),
+        String::new(),
+    ] {
+        let member = ItemKind::Member;
+        given_team
+            .when(
+                facilitator(),
+                Command::RemoveMember {
+                    member_id: raw.clone(),
+                },
+            )
+            .then_error(DomainError::NotFound(member));
+        given_team
+            .when(
+                facilitator(),
+                Command::ChangeRole {
+                    member_id: raw.clone(),
+                    role: Role::Observer,
+                },
+            )
+            .then_error(DomainError::NotFound(member));
+        given_team
+            .when(
+                facilitator(),
+                Command::ForgetMember {
+                    member_id: raw.clone(),
+                },
+            )
+            .then_error(DomainError::NotFound(member));
+        given_team
+            .when(
+                facilitator(),
+                Command::LinkIdentity {
+                    member_id: raw,
+                    subject: "s".into(),
+                },
+            )
+            .then_error(DomainError::NotFound(member));
+    }
+}
+
+#[test]
+fn a_werkplaats_keeps_an_active_facilitator() {
+    let given_team = given(team());
+    given_team
+        .when(facilitator(), remove(FACILITATOR))
+        .then_invalid_state();
+    given_team
+        .when(facilitator(), change_role(FACILITATOR, Role::Partner))
+        .then_invalid_state();
+    given_team
+        .when(facilitator(), change_role(PARTNER_MEMBER, Role::Partner))
+        .then_invalid_state();
+    given_team
+        .when(
+            facilitator(),
+            change_role(PARTNER_MEMBER, Role::Facilitator),
+        )
+        .then(vec![Event::RoleChanged(RoleChanged {
+            member_id: PARTNER_MEMBER,
+            from: Role::Partner,
+            to: Role::Facilitator,
+        })]);
+    let mut events = team();
+    events.push(Event::RoleChanged(RoleChanged {
+        member_id: PARTNER_MEMBER,
+        from: Role::Partner,
+        to: Role::Facilitator,
+    }));
+    let two = given(events);
+    two.when(facilitator(), change_role(FACILITATOR, Role::Observer))
+        .then_ok();
+    two.when(facilitator(), remove(FACILITATOR)).then_ok();
+    // The promoted member acts as a facilitator at once.
+    two.when(partner(), add_partner()).then_ok();
+}
+
+#[test]
+fn forgetting_needs_no_input_beyond_the_member_and_happens_once() {
+    let given_team = given(team());
+    let decided = given_team
+        .when(facilitator(), forget(FACILITATOR))
+        .then_ok();
+    assert_eq!(decided.profile, None, "forgetting stores no personal data");
+    let mut events = team();
+    events.push(Event::MemberForgotten(MemberForgotten {
+        member_id: OBSERVER_MEMBER,
+    }));
+    let after = given(events);
+    after
+        .when(facilitator(), forget(OBSERVER_MEMBER))
+        .then_invalid_state();
+    after
+        .when(
+            member(Role::Observer),
+            Command::AdvancePhase {
+                expected_phase: 1,
+                note: None,
+            },
+        )
+        .then_error(DomainError::Forbidden);
+}
+
+#[test]
+fn a_sign_in_subject_is_a_name_kept_beside_the_event() {
+    let given_team = given(team());
+    let decided = given_team
+        .when(facilitator(), link(PARTNER_MEMBER, "  petra@example.nl "))
+        .then(vec![Event::IdentityLinked(IdentityLinked {
+            member_id: PARTNER_MEMBER,
+        })]);
+    let identity = decided.identity.expect("the subject beside the event");
+    assert_eq!(identity.subject.as_str(), "petra@example.nl");
+    for bad in [" ", "a\0b", &"x".repeat(201)] {
+        given_team
+            .when(facilitator(), link(PARTNER_MEMBER, bad))
+            .then_bad_input("subject");
+    }
+    // Bad input comes before an unknown member.
+    given_team
+        .when(facilitator(), link(UNKNOWN, ""))
+        .then_bad_input("subject");
+}

@@ -10,5 +10,4 @@ mod healthcheck;
 mod manifests;
 mod migrations;
 mod observability;
-mod shutdown;
 mod support;
