@@ -253,10 +253,8 @@ async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
     // Reads are not limited; two mutations in one document cost two, and
     // a batch refused as a whole is a 429 too.
     assert_ok(&app.graphql(Some(&fac), "{ me { id } }", json!({})).await);
-    let two = format!(
-        "mutation($a: RecordProblemInput!, $b: RecordProblemInput!) {{ \
-         a: recordProblem(input: $a) {{ version }} b: recordProblem(input: $b) {{ version }} }}"
-    );
+    let two = "mutation($a: RecordProblemInput!, $b: RecordProblemInput!) { \
+               a: recordProblem(input: $a) { version } b: recordProblem(input: $b) { version } }";
     let both = json!({"a": problem(&wp, 4)["input"], "b": problem(&wp, 5)["input"]});
     let batch = json!([{"query": two, "variables": both}]).to_string();
     assert_eq!(app.post_raw(Some(&fac), batch).await.status(), 429);

@@ -5,6 +5,7 @@
 mod audit_changes;
 mod audit_trail;
 mod bad_input;
+mod fuzz;
 mod helpers;
 mod limits;
 mod live;
