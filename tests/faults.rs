@@ -23,9 +23,14 @@ mod helpers;
 #[path = "api/live/client.rs"]
 mod client;
 
+// Server processes, shared with the deployment tests; this binary uses only some of it.
+#[allow(dead_code)]
+#[path = "deploy/support.rs"]
+mod support;
+
 use std::collections::HashSet;
 use std::io::{Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +42,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use client::{Next, Subscription};
+use support::{post, Server};
 
 /// Writers, each sending its commands one after another.
 const WRITERS: usize = 3;
@@ -99,28 +105,6 @@ async fn postmaster_started(pool: &PgPool) -> String {
         .fetch_one(pool)
         .await
         .expect("PostgreSQL answers")
-}
-
-/// Posts a GraphQL request; `Err` when there is no JSON answer or it came
-/// with an HTTP 5xx.
-async fn post(
-    http: &reqwest::Client,
-    address: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> Result<Value, String> {
-    let response = http
-        .post(format!("{address}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if response.status().is_server_error() {
-        return Err(format!("HTTP {}", response.status()));
-    }
-    response.json().await.map_err(|e| e.to_string())
 }
 
 /// What a writer did.
@@ -266,59 +250,8 @@ async fn follow(
     Followed { events, reconnects }
 }
 
-/// A server process of the real binary, on a port of its own.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-impl Server {
-    async fn start(database_url: &str, admin_token: &str) -> Server {
-        // Bound and released at once: a port nobody else is using now.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(env!("CARGO_BIN_EXE_werkplaats"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database_url, "--admin-token", admin_token])
-            .args(["--db-pool-size", "8"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("the werkplaats binary starts");
-        let server = Server {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        };
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while status(&http, &server.address, "/readyz").await != Some(200) {
-            assert!(Instant::now() < deadline, "the server did not get ready");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        server
-    }
-
-    fn ws_url(&self) -> String {
-        format!("{}/graphql", self.address.replacen("http", "ws", 1))
-    }
-
-    fn signal(&self, signal: &str) {
-        let sent = Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success(), "kill {signal}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn ws_url(server: &Server) -> String {
+    format!("ws://{}/graphql", server.address)
 }
 
 /// The HTTP status of `GET path`, `None` without an answer.
@@ -369,13 +302,13 @@ async fn until_accepted(
 #[tokio::test]
 async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_duplicate_nothing() {
     let app = helpers::spawn_app().await;
-    let first = Server::start(&app.database_url(), &app.admin_token).await;
-    let second = Server::start(&app.database_url(), &app.admin_token).await;
+    let first = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
+    let second = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
     // Dropped before `app`, whose drop needs PostgreSQL to remove the database.
     let _cluster = ClusterGuard;
     let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let started_before = postmaster_started(&app.pool).await;
-    let ws_urls = [first.ws_url(), second.ws_url()];
+    let ws_urls = [ws_url(&first), ws_url(&second)];
 
     // Two subscribers on each server, live before anything is written.
     let (head_sender, head) = watch::channel(None);
@@ -412,7 +345,7 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
         .map(|writer| {
             tokio::spawn(write(
                 writer,
-                [first.address.clone(), second.address.clone()],
+                [first.http(), second.http()],
                 facilitator.clone(),
                 werkplaats.clone(),
                 progress.clone(),
@@ -424,14 +357,12 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
     // it happens): one server is killed outright.
     let killer = {
         let progress = progress.clone();
-        let pid = first.child.id().to_string();
         tokio::spawn(async move {
             while progress.load(Ordering::SeqCst) < KILL_AFTER {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            let killed = Command::new("kill").args(["-KILL", &pid]).status();
-            assert!(killed.is_ok_and(|s| s.success()), "kill -KILL");
-            progress.load(Ordering::SeqCst)
+            first.signal("-KILL");
+            (first, progress.load(Ordering::SeqCst))
         })
     };
 
@@ -449,7 +380,8 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
     until_accepted(&progress, STOP_AFTER, &writers).await;
     // Asked of the server that is never killed: the other may be killed
     // any moment now, as the writers catch up.
-    let servers = [second.address.as_str()];
+    let survivor = second.http();
+    let servers = [survivor.as_str()];
     let stopping = Instant::now();
     assert!(
         tokio::task::spawn_blocking(|| pg_ctlcluster("stop"))
@@ -476,7 +408,7 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
     let ready_after = until_ready_is(&servers, 200).await;
     let outage = stopping.elapsed();
 
-    let killed_at = killer.await.unwrap();
+    let (_killed, killed_at) = killer.await.unwrap();
 
     let mut written = Written::default();
     for writer in writers {
@@ -493,7 +425,7 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
     // What is stored: through the API, and the command ids behind it.
     let response = post(
         &http,
-        &second.address,
+        &second.http(),
         &app.admin_token,
         "query($id: ID!) { werkplaats(id: $id) { events(first: 1000) { events { version hash prevHash } } } }",
         json!({"id": werkplaats}),
@@ -577,10 +509,10 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
 #[tokio::test]
 async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012() {
     let app = helpers::spawn_app().await;
-    let server = Server::start(&app.database_url(), &app.admin_token).await;
+    let mut server = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
     let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let variables = json!({"id": werkplaats, "after": 0});
-    let mut subscription = Subscription::start(&server.ws_url(), &facilitator, EVENTS, variables)
+    let mut subscription = Subscription::start(&ws_url(&server), &facilitator, EVENTS, variables)
         .await
         .expect("the subscription starts");
     assert!(matches!(
@@ -593,8 +525,7 @@ async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012()
         "werkplaatsId": werkplaats, "title": "Laatste verzoek",
         "description": "Verstuurd terwijl de server stopt.", "perspective": "CLIENT"}}})
     .to_string();
-    let port = server.address.rsplit(':').next().unwrap().to_owned();
-    let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    let mut stream = std::net::TcpStream::connect(server.address).unwrap();
     write!(
         stream,
         "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {facilitator}\r\n\
@@ -627,15 +558,9 @@ async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012()
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert!(answer.contains("\"recordProblem\""), "{answer}");
 
-    let mut server = server;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(exit) = server.child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let exit = server
+        .exited_within(Duration::from_secs(10))
+        .expect("the server exits");
     assert!(exit.success(), "exit status {exit}");
     assert_eq!(
         app.stored_events(&werkplaats).await,
@@ -643,7 +568,7 @@ async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012()
         "the request in flight was appended"
     );
     assert!(
-        std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err(),
+        std::net::TcpStream::connect(server.address).is_err(),
         "nothing listens any more"
     );
     println!(

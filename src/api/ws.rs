@@ -67,7 +67,7 @@ use tokio::time::{timeout, Instant, MissedTickBehavior};
 use super::error::{code, with_code};
 use super::http::{with_codes, ServerState};
 use super::limits::ConnectionGuard;
-use crate::app::{AppError, Caller};
+use crate::app::{App, AppError, Caller};
 use crate::store::AccessWake;
 
 /// The subprotocol this module speaks.
@@ -279,6 +279,13 @@ struct Credentials {
     werkplaats: Option<String>,
 }
 
+impl Credentials {
+    async fn sign_in(&self, app: &App) -> Result<Option<Caller>, AppError> {
+        app.authenticate_for(self.authorization.as_deref(), self.werkplaats.as_deref())
+            .await
+    }
+}
+
 struct Connection {
     state: ServerState,
     queue: mpsc::Sender<Outgoing>,
@@ -427,14 +434,7 @@ impl Connection {
             authorization: authorization(&payload).map(str::to_owned),
             werkplaats: werkplaats(&payload).map(str::to_owned),
         };
-        let signed_in = self
-            .state
-            .app
-            .authenticate_for(
-                self.credentials.authorization.as_deref(),
-                self.credentials.werkplaats.as_deref(),
-            )
-            .await;
+        let signed_in = self.credentials.sign_in(&self.state.app).await;
         match signed_in {
             Ok(caller) => {
                 if let Some(caller) = caller {
@@ -475,14 +475,7 @@ impl Connection {
         if !concerns {
             return Ok(());
         }
-        let now = self
-            .state
-            .app
-            .authenticate_for(
-                self.credentials.authorization.as_deref(),
-                self.credentials.werkplaats.as_deref(),
-            )
-            .await;
+        let now = self.credentials.sign_in(&self.state.app).await;
         match now {
             Ok(caller) if caller == self.session.caller() => Ok(()),
             Ok(_) | Err(AppError::Unauthenticated) => {

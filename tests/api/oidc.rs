@@ -63,6 +63,20 @@ impl Provider {
     }
 }
 
+/// A provider, and a server that accepts its tokens, naming people by `email`.
+async fn signing_in() -> (Provider, TestApp) {
+    let provider = Provider::start().await;
+    let jwks_url = provider.jwks_url.clone();
+    let app = spawn_app_with(|config| {
+        config.oidc_issuer = Some(ISSUER.to_owned());
+        config.oidc_audience = Some(AUDIENCE.to_owned());
+        config.oidc_jwks_url = Some(jwks_url);
+        config.oidc_claim = "email".to_owned();
+    })
+    .await;
+    (provider, app)
+}
+
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -85,15 +99,7 @@ fn base64url(value: &Value) -> String {
 
 #[tokio::test]
 async fn identity_provider_tokens_map_to_members_and_forged_ones_are_refused() {
-    let provider = Provider::start().await;
-    let jwks_url = provider.jwks_url.clone();
-    let app = spawn_app_with(|config| {
-        config.oidc_issuer = Some(ISSUER.to_owned());
-        config.oidc_audience = Some(AUDIENCE.to_owned());
-        config.oidc_jwks_url = Some(jwks_url);
-        config.oidc_claim = "email".to_owned();
-    })
-    .await;
+    let (provider, app) = signing_in().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let (member, _) = invite(&app, &wp, &fac, "Iris Inlog", "PARTNER").await;
     let email = "iris@testdorp.example";
@@ -215,15 +221,7 @@ async fn identity_provider_tokens_map_to_members_and_forged_ones_are_refused() {
 
 #[tokio::test]
 async fn a_person_in_two_werkplaatsen_chooses_one_with_a_header() {
-    let provider = Provider::start().await;
-    let jwks_url = provider.jwks_url.clone();
-    let app = spawn_app_with(|config| {
-        config.oidc_issuer = Some(ISSUER.to_owned());
-        config.oidc_audience = Some(AUDIENCE.to_owned());
-        config.oidc_jwks_url = Some(jwks_url);
-        config.oidc_claim = "email".to_owned();
-    })
-    .await;
+    let (_provider, app) = signing_in().await;
     let email = "facilitator@testdorp.example";
     let token = sign("key-1", &claims(email));
     let mut members = Vec::new();

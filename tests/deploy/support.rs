@@ -150,12 +150,16 @@ impl Server {
         let _ = self.child.wait();
     }
 
-    /// SIGTERM, as Kubernetes and systemd stop a service; whether the
-    /// process exited within `wait`, and how.
-    pub fn terminate(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+    /// Sends `signal` (`-TERM`, `-KILL`, …) with `kill`, as Kubernetes,
+    /// systemd or a dying machine would.
+    pub fn signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
-        let sent = Command::new("kill").args(["-TERM", &pid]).status();
-        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+        let sent = Command::new("kill").args([signal, &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill {signal} sent");
+    }
+
+    /// Whether the process exited within `wait`, and how.
+    pub fn exited_within(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
         let deadline = Instant::now() + wait;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().unwrap() {
