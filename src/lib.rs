@@ -12,6 +12,7 @@
 //! - [`app`]: authenticate, load, decide, append; reads and live follows.
 //! - [`api`]: the GraphQL schema and its HTTP/websocket shell.
 //! - [`trail`]: the JSON Lines export and its offline verifier.
+//! - [`web`]: the browser client, embedded and served at `/`.
 
 pub mod api;
 pub mod app;
@@ -24,3 +25,4 @@ pub mod startup;
 pub mod store;
 pub mod timestamp;
 pub mod trail;
+pub mod web;
