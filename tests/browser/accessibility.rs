@@ -75,7 +75,9 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     check("bewerken", &dialog);
     browser.client.execute("document.getElementById('editor').close()", vec![]).await.unwrap();
 
-    // Keyboard: the first Tab stop is the skip link.
+    // Keyboard: after a load, the first Tab stop is the skip link.
+    browser.client.refresh().await.unwrap();
+    browser.find("#kolom-planned").await;
     browser
         .find("body")
         .await
@@ -86,7 +88,7 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     assert_eq!(first, json!("Naar de inhoud"));
 
     println!(
-        "accessibility: {controls} form controls on 6 views, all labelled; {charts} chart with a text alternative; 0 images without alt"
+        "accessibility: {controls} form controls on 6 views, all labelled; {charts} charts (evaluation, timeline), each with a text alternative; 0 images without alt"
     );
     assert!(controls > 40, "the views carry their forms: {controls}");
     browser.close().await;

@@ -73,7 +73,7 @@ impl Chromedriver {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--window-size=1440,1000",
+            "--window-size=1440,1400",
             "--lang=nl-NL",
         ]
         .iter()
@@ -123,13 +123,23 @@ impl Browser {
 
     /// The first element matching `css`, once there is one.
     pub async fn find(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(TIMEOUT)
             .every(POLL)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|error| panic!("no {css}: {error}"))
+        {
+            Ok(element) => element,
+            Err(error) => panic!("no {css} ({error}) on a page showing:\n{}", self.page_text().await),
+        }
+    }
+
+    /// What the page shows, for failure messages.
+    async fn page_text(&self) -> String {
+        let text = self.script("return document.body.innerText", vec![]).await;
+        text.as_str().unwrap_or_default().chars().take(1500).collect()
     }
 
     /// Waits until the first element matching `css` contains `text`.
@@ -146,10 +156,12 @@ impl Browser {
                     return found.to_owned();
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} never showed {text:?}; it shows {found}"
-            );
+            if Instant::now() > deadline {
+                panic!(
+                    "{css} never showed {text:?}; it shows {found}; the page:\n{}",
+                    self.page_text().await
+                );
+            }
             tokio::time::sleep(POLL).await;
         }
     }
@@ -158,7 +170,9 @@ impl Browser {
     pub async fn wait_until(&self, what: &str, condition: &str) {
         let deadline = Instant::now() + TIMEOUT;
         while self.script(condition, vec![]).await != Value::Bool(true) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the page:\n{}", self.page_text().await);
+            }
             tokio::time::sleep(POLL).await;
         }
     }

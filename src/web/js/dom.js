@@ -17,6 +17,12 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Replaces a node's children; like `h`, takes nested arrays of children.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
 function append(node, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;

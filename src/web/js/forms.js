@@ -95,7 +95,7 @@ export function advancePhase(w, ctx) {
   const last = w.phase.number === w.phases.length;
   if (last && w.methodology !== "NJI_ZEVEN_STAPPEN") return null;
   const next = last ? w.phases[2] : w.phases[w.phase.number];
-  return mutationForm({
+  const form = mutationForm({
     key: `fase-${w.phase.number}`, ctx, className: "form inline",
     submit: `Naar stap ${next.number}: ${next.title}`,
     title: "Volgende stap",
@@ -103,6 +103,8 @@ export function advancePhase(w, ctx) {
     children: field("Toelichting bij de overgang", textArea("note", { required: false, rows: 2 }), "Optioneel, tot 10.000 tekens."),
     variables: (form) => ({ werkplaatsId: w.id, expectedPhase: w.phase.number, note: optional(form, "note") }),
   });
+  return h("details", { class: "more", open: form.dataset.dirty ? true : null },
+    h("summary", {}, `Naar stap ${next.number}: ${next.title}…`), form);
 }
 
 export function recordProblem(w, ctx) {

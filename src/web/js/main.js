@@ -5,7 +5,7 @@
 import {
   gql, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live,
 } from "./api.js";
-import { h, field, announce, textInput, textArea, select } from "./dom.js";
+import { h, field, fill, announce, textInput, textArea, select } from "./dom.js";
 import { METHODOLOGY, ROLE, errorText, eventText, pairs } from "./labels.js";
 import {
   WERKPLAATS_FIELDS, VIEWS, abilities, header, overview, plan, decisions, evaluation, itemIndex,
@@ -38,16 +38,27 @@ function route() {
   return match ? { id: match[1], view: match[2] ?? "overzicht" } : null;
 }
 
+// A fault in the client is said out loud rather than leaving a page that
+// silently stopped working.
+function reportFault(fault) {
+  const box = document.getElementById("fout") ?? h("div", { id: "fout", class: "form-alert", role: "alert" });
+  box.textContent = `Er ging iets mis in deze pagina: ${fault?.message ?? fault}. Laad de pagina opnieuw.`;
+  document.body.prepend(box);
+}
+
 function boot() {
+  window.addEventListener("error", (event) => reportFault(event.error ?? event.message));
+  window.addEventListener("unhandledrejection", (event) => reportFault(event.reason));
   installDialog();
   // An invitation link opened in a tab that already shows the client
   // changes only the fragment.
   window.addEventListener("hashchange", () => (takeTokenFromUrl() ? enter() : show({ focus: true })));
   takeTokenFromUrl();
-  enter();
+  // On the first load the keyboard starts at the top (the skip link).
+  enter({ focus: false });
 }
 
-async function enter() {
+async function enter({ focus = true } = {}) {
   stopLive();
   state.werkplaats = null;
   if (!storedToken()) return signIn();
@@ -58,7 +69,7 @@ async function enter() {
     return signIn(errorText(error));
   }
   renderAccount();
-  show({ focus: true });
+  show({ focus });
 }
 
 function signIn(message) {
@@ -140,7 +151,7 @@ async function home() {
     location.replace(`#/w/${list[0].id}/overzicht`);
     return;
   }
-  main.replaceChildren(
+  fill(main,
     h("h1", { id: "paginatitel", tabindex: "-1" }, "Werkplaatsen"),
     list.length === 0 ? h("p", {}, "Er zijn nog geen werkplaatsen.") : null,
     h("ul", { class: "cards" }, list.map((w) => h("li", { class: "card" },
@@ -208,7 +219,7 @@ function render() {
   renderPresence();
   if (state.mounted) {
     state.mounted.update(w);
-    main.querySelector(".werkplaats-head")?.replaceWith(header(w, context()));
+    main.querySelector(".werkplaats-head")?.replaceWith(header(w, context(), false));
     return;
   }
   // Keep the keyboard focus where it was across the re-render.
@@ -222,7 +233,7 @@ function render() {
   } else {
     body = views[state.view](w, ctx);
   }
-  main.replaceChildren(header(w, ctx), body);
+  fill(main, header(w, ctx, state.view === "overzicht"), body);
   if (focused) document.getElementById(focused)?.focus();
 }
 

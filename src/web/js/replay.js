@@ -4,7 +4,7 @@
 // version changed marked in text as well as colour.
 
 import { gql } from "./api.js";
-import { h, formatDateTime, announce } from "./dom.js";
+import { h, fill, formatDateTime, announce } from "./dom.js";
 import { ITEM_KIND, CHANGE, eventText } from "./labels.js";
 import { WERKPLAATS_FIELDS, header, overview, plan, decisions, evaluation, itemIndex } from "./views.js";
 import { openForm } from "./editor.js";
@@ -81,14 +81,14 @@ export function timeline(w, ctx) {
     const changed = new Map(step.items.map((item) => [item.id, item.change]));
     const names = itemIndex(then);
     const view = { ...ctx, readOnly: true, changed, onProvenance: (d) => showProvenance(w.id, d, version) };
-    content.replaceChildren(
+    fill(content,
       h("section", { class: "panel", "aria-labelledby": "veranderd" },
         h("h2", { id: "veranderd" }, `Wat veranderde in versie ${version}`),
         step.items.length === 0 ? h("p", {}, "Geen items; deze stap veranderde de werkplaats zelf.") : null,
         h("ul", {}, step.items.map((item) => h("li", {},
           h("strong", { class: `badge change-${item.change.toLowerCase()}` }, CHANGE[item.change]), " ",
           `${ITEM_KIND[item.kind]}: ${names.get(item.id)?.replace(/^[^:]*: /, "") ?? item.id}`)))),
-      header(then, view), overview(then, view), plan(then, view), decisions(then, view), evaluation(then, view));
+      header(then, view, true), overview(then, view), plan(then, view), decisions(then, view), evaluation(then, view));
     // The header's title belongs to the live page; here it is a sub-heading.
     content.querySelector("#paginatitel")?.replaceWith(h("h2", {}, `${then.name} zoals het was`));
   }

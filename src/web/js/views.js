@@ -73,14 +73,18 @@ function section(title, id, ...children) {
   return h("section", { "aria-labelledby": id, class: "panel" }, h("h2", { id }, title), children);
 }
 
-export function header(w, ctx) {
+// The werkplaats's name and where it stands; `full` adds the question and
+// the method's steps (the overview and the timeline).
+export function header(w, ctx, full) {
   return h("div", { class: "werkplaats-head" },
     h("h1", { id: "paginatitel", tabindex: "-1" }, w.name),
     h("p", { class: "meta" },
-      `${w.municipality} · ${METHODOLOGY[w.methodology]} · versie ${w.version}`,
+      `${w.municipality} · ${METHODOLOGY[w.methodology]} · stap ${w.phase.number}: ${w.phase.title} · versie ${w.version}`,
       ctx.readOnly ? h("strong", { class: "badge" }, " alleen lezen") : null),
-    h("p", { class: "question" }, h("span", { class: "label" }, "Vraag: "), w.question),
-    steps(w, ctx));
+    full ? [
+      h("p", { class: "question" }, h("span", { class: "label" }, "Vraag: "), w.question),
+      steps(w, ctx),
+    ] : null);
 }
 
 function steps(w, ctx) {
