@@ -26,7 +26,10 @@ pub(super) async fn export(
     match write_trail(state.app.store(), id, &mut body).await {
         Ok(_) => (
             [
-                (header::CONTENT_TYPE, "application/jsonl; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_TYPE,
+                    "application/jsonl; charset=utf-8".to_owned(),
+                ),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"werkplaats-{id}.jsonl\""),

@@ -63,7 +63,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
 fn serve(asset: &'static Asset) -> Response {
     (
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            ),
             (
                 header::CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static(CONTENT_SECURITY_POLICY),
@@ -74,7 +77,10 @@ fn serve(asset: &'static Asset) -> Response {
             ),
             // The invitation token travels in the fragment, which browsers
             // never send; this keeps even the path out of other sites' logs.
-            (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
             // Files change with the binary, which carries no version in
             // their names: revalidate rather than run an old client.
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),

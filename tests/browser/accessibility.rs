@@ -73,7 +73,11 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     browser.find("#editor[open] input[name=title]").await;
     let dialog = browser.script(AUDIT, vec![]).await;
     check("bewerken", &dialog);
-    browser.client.execute("document.getElementById('editor').close()", vec![]).await.unwrap();
+    browser
+        .client
+        .execute("document.getElementById('editor').close()", vec![])
+        .await
+        .unwrap();
 
     // Keyboard: after a load, the first Tab stop is the skip link.
     browser.client.refresh().await.unwrap();
@@ -84,7 +88,9 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
         .send_keys(&fantoccini::key::Key::Tab.to_string())
         .await
         .unwrap();
-    let first = browser.script("return document.activeElement.textContent", vec![]).await;
+    let first = browser
+        .script("return document.activeElement.textContent", vec![])
+        .await;
     assert_eq!(first, json!("Naar de inhoud"));
 
     println!(
@@ -104,8 +110,19 @@ fn check(view: &str, found: &Value) {
     );
     assert_eq!(found["lang"], "nl", "{view}");
     assert_eq!(found["h1"], 1, "{view}: one h1");
-    assert_eq!(found["unlabelled"], json!([]), "{view}: controls without a label");
-    assert_eq!(found["unnamedButtons"], json!([]), "{view}: buttons without a name");
-    assert_eq!(found["svgs"], found["chartsWithText"], "{view}: charts without text");
+    assert_eq!(
+        found["unlabelled"],
+        json!([]),
+        "{view}: controls without a label"
+    );
+    assert_eq!(
+        found["unnamedButtons"],
+        json!([]),
+        "{view}: buttons without a name"
+    );
+    assert_eq!(
+        found["svgs"], found["chartsWithText"],
+        "{view}: charts without text"
+    );
     assert_eq!(found["imagesWithoutAlt"], 0, "{view}");
 }

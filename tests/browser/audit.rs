@@ -14,7 +14,12 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
     let browser = driver.browser(&server.address).await;
     browser.sign_in_by_link(&w.evaluator, seed::NAME).await;
     browser.goto(&format!("/#/w/{}/audit", w.id)).await;
-    browser.wait_text("#trail-range", "Gebeurtenissen 1 tot en met 20; er zijn er meer").await;
+    browser
+        .wait_text(
+            "#trail-range",
+            "Gebeurtenissen 1 tot en met 20; er zijn er meer",
+        )
+        .await;
 
     browser.click("#verify").await;
     let verdict = browser.wait_text("#verify-result", "Geldig").await;
@@ -23,19 +28,30 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
     browser.screenshot("audit").await;
 
     browser.click("#trail + .buttons button:nth-child(2)").await;
-    browser.wait_text("#trail-range", "Gebeurtenissen 21 tot en met 23.").await;
+    browser
+        .wait_text("#trail-range", "Gebeurtenissen 21 tot en met 23.")
+        .await;
     let rows = browser
-        .script("return document.querySelectorAll('#trail tbody tr').length", vec![])
+        .script(
+            "return document.querySelectorAll('#trail tbody tr').length",
+            vec![],
+        )
         .await;
     assert_eq!(rows, json!(3));
     browser.close().await;
 
     // The export the page downloads: the same JSON Lines as the CLI's.
     let export = server
-        .get(&format!("/werkplaatsen/{}/export", w.id), Some(&w.evaluator))
+        .get(
+            &format!("/werkplaatsen/{}/export", w.id),
+            Some(&w.evaluator),
+        )
         .await;
     assert_eq!(export.status(), 200);
-    assert_eq!(export.headers()["content-type"], "application/jsonl; charset=utf-8");
+    assert_eq!(
+        export.headers()["content-type"],
+        "application/jsonl; charset=utf-8"
+    );
     let text = export.text().await.unwrap();
     let lines: Vec<Value> = text
         .lines()
@@ -44,11 +60,20 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
     assert_eq!(lines.len(), 24, "a header and 23 events");
     assert_eq!(lines[0]["headVersion"], 23);
     assert_eq!(lines[0]["headHash"], lines[23]["hash"]);
-    println!("export: {} lines, head hash {}", lines.len(), lines[0]["headHash"]);
-    let anonymous = server.get(&format!("/werkplaatsen/{}/export", w.id), None).await;
+    println!(
+        "export: {} lines, head hash {}",
+        lines.len(),
+        lines[0]["headHash"]
+    );
+    let anonymous = server
+        .get(&format!("/werkplaatsen/{}/export", w.id), None)
+        .await;
     assert_eq!(anonymous.status(), 401);
     let unknown = server
-        .get(&format!("/werkplaatsen/{}/export", uuid::Uuid::new_v4()), Some(&w.evaluator))
+        .get(
+            &format!("/werkplaatsen/{}/export", uuid::Uuid::new_v4()),
+            Some(&w.evaluator),
+        )
         .await;
     assert_eq!(unknown.status(), 404);
 }

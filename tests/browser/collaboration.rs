@@ -25,7 +25,11 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
             vec![],
         )
         .await;
-    assert_eq!(kept, json!([false, w.anna]), "token moved to session storage");
+    assert_eq!(
+        kept,
+        json!([false, w.anna]),
+        "token moved to session storage"
+    );
     // Bram pastes his token.
     bram.goto("/").await;
     bram.fill("input[name=token]", &w.bram).await;
@@ -55,7 +59,10 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     let planned = Instant::now();
     bram.wait_text(".column-planned .cards", title).await;
     let seen_after = planned.elapsed();
-    println!("Bram saw Anna's new action {} ms after she planned it", seen_after.as_millis());
+    println!(
+        "Bram saw Anna's new action {} ms after she planned it",
+        seen_after.as_millis()
+    );
     assert!(
         seen_after < Duration::from_secs(1),
         "seen after {seen_after:?}"
@@ -65,7 +72,10 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     // Both open the new action for editing; each sees the other at it.
     let card = ".column-planned li.card:last-child";
     let action_id = bram
-        .script(&format!("return document.querySelector('{card}').dataset.id"), vec![])
+        .script(
+            &format!("return document.querySelector('{card}').dataset.id"),
+            vec![],
+        )
         .await
         .as_str()
         .unwrap()
@@ -76,7 +86,8 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     anna.find("#editor[open] input[name=title]").await;
     bram.wait_text("#aanwezig", "bewerkt Actie: Spreekuur op het mbo")
         .await;
-    bram.wait_text(card, "Wordt bewerkt door Anna de Vries").await;
+    bram.wait_text(card, "Wordt bewerkt door Anna de Vries")
+        .await;
     bram.click(&edit).await;
     bram.find("#editor[open] textarea[name=goal]").await;
 
@@ -84,8 +95,11 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     let anna_title = "Spreekuur op het mbo, elke dinsdag";
     anna.fill("#editor input[name=title]", anna_title).await;
     anna.click("#editor button[type=submit]").await;
-    anna.wait_until("Anna's dialog closes", "return !document.getElementById('editor').open")
-        .await;
+    anna.wait_until(
+        "Anna's dialog closes",
+        "return !document.getElementById('editor').open",
+    )
+    .await;
     bram.wait_text(".column-planned .cards", anna_title).await;
 
     // Bram's save is stale: he sees her version beside his.
@@ -96,7 +110,10 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     assert!(conflict.contains(anna_title), "{conflict}");
     assert!(conflict.contains(bram_goal), "{conflict}");
     let differing = bram
-        .script("return document.querySelectorAll('#conflict tr.differs').length", vec![])
+        .script(
+            "return document.querySelectorAll('#conflict tr.differs').length",
+            vec![],
+        )
         .await;
     println!("conflict view: {differing} fields differ (title and goal)");
     assert_eq!(differing, json!(2));
@@ -107,8 +124,11 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     bram.wait_text("#editor .theirs", anna_title).await;
     bram.fill("#editor input[name=title]", anna_title).await;
     bram.click("#editor button[type=submit]").await;
-    bram.wait_until("Bram's dialog closes", "return !document.getElementById('editor').open")
-        .await;
+    bram.wait_until(
+        "Bram's dialog closes",
+        "return !document.getElementById('editor').open",
+    )
+    .await;
     anna.wait_text(".column-planned .cards", bram_goal).await;
 
     let action = server

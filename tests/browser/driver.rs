@@ -62,7 +62,8 @@ impl Chromedriver {
 
     /// A new headless browser with a fresh profile.
     pub async fn browser(&self, base: &str) -> Browser {
-        let profile = std::env::temp_dir().join(format!("werkplaats-chromium-{}", uuid::Uuid::new_v4()));
+        let profile =
+            std::env::temp_dir().join(format!("werkplaats-chromium-{}", uuid::Uuid::new_v4()));
         let args = [
             "--headless",
             "--no-sandbox",
@@ -132,14 +133,21 @@ impl Browser {
             .await
         {
             Ok(element) => element,
-            Err(error) => panic!("no {css} ({error}) on a page showing:\n{}", self.page_text().await),
+            Err(error) => panic!(
+                "no {css} ({error}) on a page showing:\n{}",
+                self.page_text().await
+            ),
         }
     }
 
     /// What the page shows, for failure messages.
     async fn page_text(&self) -> String {
         let text = self.script("return document.body.innerText", vec![]).await;
-        text.as_str().unwrap_or_default().chars().take(1500).collect()
+        text.as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(1500)
+            .collect()
     }
 
     /// Waits until the first element matching `css` contains `text`.
@@ -171,7 +179,10 @@ impl Browser {
         let deadline = Instant::now() + TIMEOUT;
         while self.script(condition, vec![]).await != Value::Bool(true) {
             if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the page:\n{}", self.page_text().await);
+                panic!(
+                    "timed out waiting for {what}; the page:\n{}",
+                    self.page_text().await
+                );
             }
             tokio::time::sleep(POLL).await;
         }

@@ -21,7 +21,13 @@ pub struct Werkplaats {
     pub decision: String,
 }
 
-async fn run(server: &TestServer, token: &str, field: &str, selection: &str, input: Value) -> Value {
+async fn run(
+    server: &TestServer,
+    token: &str,
+    field: &str,
+    selection: &str,
+    input: Value,
+) -> Value {
     let input_type = format!("{}{}Input", field[..1].to_uppercase(), &field[1..]);
     let query = format!("mutation($input: {input_type}!) {{ {field}(input: $input) {selection} }}");
     server.graphql(token, &query, json!({"input": input})).await[field].clone()
@@ -31,7 +37,8 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let created = run(
         server,
         &server.admin_token,
-        "createWerkplaats", "{ werkplaats { id } facilitatorToken }",
+        "createWerkplaats",
+        "{ werkplaats { id } facilitatorToken }",
         json!({"name": NAME, "municipality": "Almere",
                "question": "Hoe bereiken we jongeren met schulden eerder?",
                "methodology": "SCHOUDERS_ERONDER", "facilitatorName": "Fatima (procesbegeleider)"}),
@@ -47,7 +54,8 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
         run(
             server,
             &facilitator,
-            "addPartner", "{ partner { id } }",
+            "addPartner",
+            "{ partner { id } }",
             w(json!({"name": name, "kind": kind})),
         )
     };
@@ -77,9 +85,12 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let recorded = run(
         server,
         &voice,
-        "recordProblem", "{ problem { id } version }",
-        w(json!({"title": "Brieven komen te laat aan", "perspective": "CLIENT",
-                 "description": "Jongeren openen pas post als de deurwaarder er al is."})),
+        "recordProblem",
+        "{ problem { id } version }",
+        w(
+            json!({"title": "Brieven komen te laat aan", "perspective": "CLIENT",
+                 "description": "Jongeren openen pas post als de deurwaarder er al is."}),
+        ),
     )
     .await;
     let problem = recorded["problem"]["id"].as_str().unwrap().to_owned();
@@ -87,9 +98,12 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let professional = run(
         server,
         &anna,
-        "recordProblem", "{ problem { id } }",
-        w(json!({"title": "Aanmelding pas bij hoge schuld", "perspective": "PROFESSIONAL",
-                 "description": "Gemiddeld 14 schuldeisers bij de eerste aanmelding."})),
+        "recordProblem",
+        "{ problem { id } }",
+        w(
+            json!({"title": "Aanmelding pas bij hoge schuld", "perspective": "PROFESSIONAL",
+                 "description": "Gemiddeld 14 schuldeisers bij de eerste aanmelding."}),
+        ),
     )
     .await["problem"]["id"]
         .clone();
@@ -118,17 +132,26 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let indicator = run(
         server,
         &facilitator,
-        "defineIndicator", "{ indicator { id } }",
-        w(json!({"name": "Aanmeldingen jongeren", "unit": "per maand", "baseline": 4.0,
-                 "norm": 12.0, "direction": "INCREASE"})),
+        "defineIndicator",
+        "{ indicator { id } }",
+        w(
+            json!({"name": "Aanmeldingen jongeren", "unit": "per maand", "baseline": 4.0,
+                 "norm": 12.0, "direction": "INCREASE"}),
+        ),
     )
     .await["indicator"]["id"]
         .clone();
-    for (month, value) in [("2026-01-31", 5.0), ("2026-02-28", 7.5), ("2026-03-31", 9.0), ("2026-04-30", 13.0)] {
+    for (month, value) in [
+        ("2026-01-31", 5.0),
+        ("2026-02-28", 7.5),
+        ("2026-03-31", 9.0),
+        ("2026-04-30", 13.0),
+    ] {
         run(
             server,
             &anna,
-            "recordMeasurement", "{ version }",
+            "recordMeasurement",
+            "{ version }",
             w(json!({"indicatorId": indicator, "value": value, "measuredOn": month})),
         )
         .await;
@@ -136,17 +159,28 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let planned = run(
         server,
         &anna,
-        "planAction", "{ action { id version } }",
-        w(json!({"title": "Flyer in de brievenbus", "goal": "Bekendheid van het spreekuur.",
-                 "ownerPartnerId": debt_help, "dueDate": "2026-06-01"})),
+        "planAction",
+        "{ action { id version } }",
+        w(
+            json!({"title": "Flyer in de brievenbus", "goal": "Bekendheid van het spreekuur.",
+                 "ownerPartnerId": debt_help, "dueDate": "2026-06-01"}),
+        ),
     )
     .await;
     let action = planned["action"]["id"].clone();
     let mut version = planned["action"]["version"].clone();
     for (field, selection, extra) in [
         ("startAction", "{ action { version } }", json!({})),
-        ("checkAction", "{ action { version } }", json!({"findings": "Weinig reactie op de flyer."})),
-        ("concludeAction", "{ action { version } }", json!({"outcome": "ADAPT", "rationale": "Liever via mentoren."})),
+        (
+            "checkAction",
+            "{ action { version } }",
+            json!({"findings": "Weinig reactie op de flyer."}),
+        ),
+        (
+            "concludeAction",
+            "{ action { version } }",
+            json!({"outcome": "ADAPT", "rationale": "Liever via mentoren."}),
+        ),
         ("startAction", "{ action { version } }", json!({})),
     ] {
         let mut input = w(extra);
@@ -157,7 +191,8 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     run(
         server,
         &voice,
-        "recordReflection", "{ version }",
+        "recordReflection",
+        "{ version }",
         w(json!({"text": "Jongeren willen geen brief maar een appje.", "about": [problem]})),
     )
     .await;

@@ -16,13 +16,17 @@ async fn the_timeline_shows_an_earlier_version_and_a_decisions_provenance() {
     let browser = driver.browser(&server.address).await;
     browser.sign_in_by_link(&w.facilitator, seed::NAME).await;
     browser.goto(&format!("/#/w/{}/tijdlijn", w.id)).await;
-    let head = browser.wait_text("#tijdlijn-stand", "Versie 23 van 23").await;
+    let head = browser
+        .wait_text("#tijdlijn-stand", "Versie 23 van 23")
+        .await;
     println!("timeline opens at the head: {head}");
 
     // Keyboard only: Home goes to version 1, then arrow keys step on.
     let slider = browser.find("#tijdlijn-schuif").await;
     slider.send_keys(&Key::Home.to_string()).await.unwrap();
-    browser.wait_text("#tijdlijn-stand", "Versie 1 van 23").await;
+    browser
+        .wait_text("#tijdlijn-stand", "Versie 1 van 23")
+        .await;
     let steps = usize::try_from(w.problem_version - 1).unwrap();
     slider
         .send_keys(&Key::Right.to_string().repeat(steps))
@@ -46,20 +50,36 @@ async fn the_timeline_shows_an_earlier_version_and_a_decisions_provenance() {
             vec![],
         )
         .await;
-    println!("version {}: 1 item marked new, [actions, forms] = {then}", w.problem_version);
+    println!(
+        "version {}: 1 item marked new, [actions, forms] = {then}",
+        w.problem_version
+    );
     assert_eq!(then, json!([0, 0]), "no actions yet, and read-only");
     browser.screenshot("timeline").await;
 
     // At the head, the decision opens its provenance: what it was based on.
     slider.send_keys(&Key::End.to_string()).await.unwrap();
-    browser.wait_text("#tijdlijn-stand", "Versie 23 van 23").await;
     browser
-        .click(&format!("#tijdlijn-inhoud li[data-id='{}'] button", w.decision))
+        .wait_text("#tijdlijn-stand", "Versie 23 van 23")
         .await;
-    let provenance = browser.wait_text("#editor[open] .provenance", "Brieven komen te laat aan").await;
-    assert!(provenance.contains("Vroegsignalering via het mbo"), "{provenance}");
+    browser
+        .click(&format!(
+            "#tijdlijn-inhoud li[data-id='{}'] button",
+            w.decision
+        ))
+        .await;
+    let provenance = browser
+        .wait_text("#editor[open] .provenance", "Brieven komen te laat aan")
+        .await;
+    assert!(
+        provenance.contains("Vroegsignalering via het mbo"),
+        "{provenance}"
+    );
     let items = browser
-        .script("return document.querySelectorAll('#editor .provenance li.card').length", vec![])
+        .script(
+            "return document.querySelectorAll('#editor .provenance li.card').length",
+            vec![],
+        )
         .await;
     println!("the decision's provenance lists {items} items");
     assert_eq!(items, json!(2));
