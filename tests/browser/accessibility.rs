@@ -44,7 +44,24 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     let signin = browser.script(AUDIT, vec![]).await;
     check("aanmelden", &signin);
 
+    // The admin's home: the werkplaatsen and the form to open one.
+    browser
+        .goto(&format!("/#token={}", server.admin_token))
+        .await;
+    browser.wait_text("h1", "Werkplaatsen").await;
+    browser.find("form[aria-label='Nieuwe werkplaats']").await;
+    check("werkplaatsen", &browser.script(AUDIT, vec![]).await);
+    browser.screenshot("werkplaatsen").await;
+
     browser.sign_in_by_link(&w.facilitator, seed::NAME).await;
+    // From here on the page stays loaded (views change the fragment only),
+    // so this hears of anything the Content-Security-Policy blocks.
+    browser
+        .script(
+            "window.blocked = []; document.addEventListener('securitypolicyviolation', (e) => window.blocked.push(e.violatedDirective)); return true",
+            vec![],
+        )
+        .await;
     let mut controls = 0;
     let mut charts = 0;
     for (view, ready) in [
@@ -78,6 +95,9 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
         .execute("document.getElementById('editor').close()", vec![])
         .await
         .unwrap();
+
+    let blocked = browser.script("return window.blocked", vec![]).await;
+    assert_eq!(blocked, json!([]), "blocked by the Content-Security-Policy");
 
     // Keyboard: after a load, the first Tab stop is the skip link.
     browser.client.refresh().await.unwrap();

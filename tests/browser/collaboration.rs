@@ -45,6 +45,10 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     anna.wait_text("#aanwezig", "Bram Jansen").await;
     bram.wait_text("#aanwezig", "Anna de Vries").await;
 
+    // Bram has started typing an action of his own.
+    let own = "form[aria-label='Actie plannen'] input[name=title]";
+    bram.fill(own, "Huiswerkklas met").await;
+
     // Anna plans an action; Bram's board shows it without a reload.
     let title = "Spreekuur op het mbo";
     anna.fill("form[aria-label='Actie plannen'] input[name=title]", title)
@@ -67,6 +71,14 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
         seen_after < Duration::from_secs(1),
         "seen after {seen_after:?}"
     );
+    // What Bram was typing survived the update.
+    let typed = bram
+        .script(
+            &format!("return document.querySelector(\"{own}\").value"),
+            vec![],
+        )
+        .await;
+    assert_eq!(typed, json!("Huiswerkklas met"));
     bram.screenshot("plan-board").await;
 
     // Both open the new action for editing; each sees the other at it.

@@ -201,11 +201,12 @@ function context() {
   };
 }
 
-// A form the user has typed in is moved into the new page instead of
-// being rebuilt, so a partner's change never wipes what someone is typing.
+// A form the user has typed in, or is in, is moved into the new page
+// instead of being rebuilt, so a partner's change never wipes what someone
+// is typing or moves their focus.
 function keep(key, build) {
   const old = state.forms.get(key);
-  if (old?.dataset.dirty) return old;
+  if (old && (old.dataset.dirty || old.contains(document.activeElement))) return old;
   const form = build();
   state.forms.set(key, form);
   return form;
@@ -314,9 +315,14 @@ function renderPresence() {
   const w = state.werkplaats;
   if (!w) {
     box.replaceChildren();
+    delete box.dataset.says;
     return;
   }
   const names = itemIndex(w);
+  // The box is a live region: rewrite it only when what it says changes.
+  const says = JSON.stringify([state.liveState, state.presence.map((p) => [p.member.id, names.get(p.editing)])]);
+  if (box.dataset.says === says) return;
+  box.dataset.says = says;
   box.replaceChildren(
     h("h2", { class: "visually-hidden" }, "Wie is er"),
     h("span", { class: "live-state" }, state.liveState === "verbroken" ? "Verbinding verbroken, opnieuw verbinden… " : ""),
