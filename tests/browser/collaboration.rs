@@ -142,6 +142,32 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     )
     .await;
     anna.wait_text(".column-planned .cards", bram_goal).await;
+    println!("merge: Anna's title and Bram's goal both kept");
+
+    // Once more the other way round: Anna's save is stale and she keeps
+    // her whole version over Bram's newer title.
+    anna.click(&edit).await;
+    anna.find("#editor[open] textarea[name=goal]").await;
+    bram.click(&edit).await;
+    bram.fill("#editor[open] input[name=title]", "Spreekuur op het roc")
+        .await;
+    bram.click("#editor button[type=submit]").await;
+    bram.wait_until(
+        "Bram's dialog closes",
+        "return !document.getElementById('editor').open",
+    )
+    .await;
+    let anna_goal = "Elke dinsdag een spreekuur met schuldhulp.";
+    anna.fill("#editor textarea[name=goal]", anna_goal).await;
+    anna.click("#editor button[type=submit]").await;
+    anna.wait_text("#conflict", "Spreekuur op het roc").await;
+    anna.click("#conflict .buttons button:nth-child(2)").await;
+    anna.wait_until(
+        "Anna's dialog closes",
+        "return !document.getElementById('editor').open",
+    )
+    .await;
+    bram.wait_text(".column-planned .cards", anna_goal).await;
 
     let action = server
         .graphql(
@@ -157,10 +183,10 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
         .find(|a| a["id"] == action_id.as_str())
         .unwrap();
     assert_eq!(merged["title"], anna_title);
-    assert_eq!(merged["goal"], bram_goal);
+    assert_eq!(merged["goal"], anna_goal);
     assert_eq!(merged["version"], action["werkplaats"]["version"]);
     println!(
-        "merged action at version {}: both edits kept",
+        "action at version {} after a merge and a keep-mine: Anna's title and goal",
         merged["version"]
     );
     anna.close().await;

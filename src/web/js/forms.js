@@ -54,16 +54,24 @@ export function validate(form) {
 
 // A form that sends one mutation: `variables(form)` builds its input (or
 // returns null after showing why not), `done(data)` follows success.
-export function mutationForm({ key, ctx, title, submit, mutation, variables, done, children, className }) {
+// `collapsed` puts it behind a disclosure (`summary`) so that the
+// werkplaats's content, not its forms, fills the page.
+export function mutationForm({
+  key, ctx, title, submit, mutation, variables, done, children, className, collapsed, summary,
+}) {
   return ctx.keep(key, () => {
     const alert = h("div", { class: "form-alert", role: "alert" });
     const button = h("button", { type: "submit" }, submit);
     const form = h("form", { class: className ?? "form", novalidate: true, "aria-label": title },
-      title ? h("h3", {}, title) : null,
+      title && !collapsed ? h("h3", {}, title) : null,
       children,
       alert,
       button);
-    form.addEventListener("input", () => { form.dataset.dirty = "true"; });
+    const root = collapsed
+      ? h("details", { class: "more" }, h("summary", { id: `open-${key}` }, summary ?? title), form)
+      : form;
+    // What `keep` looks at to carry the form across a re-render.
+    root.addEventListener("input", () => { root.dataset.dirty = "true"; });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       alert.textContent = "";
@@ -74,7 +82,7 @@ export function mutationForm({ key, ctx, title, submit, mutation, variables, don
       try {
         const data = await gql(mutation, { input });
         form.reset();
-        delete form.dataset.dirty;
+        delete root.dataset.dirty;
         announce(`${title ?? submit}: opgeslagen.`);
         done?.(data, form);
         ctx.refresh();
@@ -84,7 +92,7 @@ export function mutationForm({ key, ctx, title, submit, mutation, variables, don
         button.disabled = false;
       }
     });
-    return form;
+    return root;
   });
 }
 
@@ -95,21 +103,20 @@ export function advancePhase(w, ctx) {
   const last = w.phase.number === w.phases.length;
   if (last && w.methodology !== "NJI_ZEVEN_STAPPEN") return null;
   const next = last ? w.phases[2] : w.phases[w.phase.number];
-  const form = mutationForm({
-    key: `fase-${w.phase.number}`, ctx, className: "form inline",
+  return mutationForm({
+    key: `fase-${w.phase.number}`, ctx, className: "form inline", collapsed: true,
+    summary: `Naar stap ${next.number}: ${next.title}…`,
     submit: `Naar stap ${next.number}: ${next.title}`,
     title: "Volgende stap",
     mutation: "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { version } }",
     children: field("Toelichting bij de overgang", textArea("note", { required: false, rows: 2 }), "Optioneel, tot 10.000 tekens."),
     variables: (form) => ({ werkplaatsId: w.id, expectedPhase: w.phase.number, note: optional(form, "note") }),
   });
-  return h("details", { class: "more", open: form.dataset.dirty ? true : null },
-    h("summary", {}, `Naar stap ${next.number}: ${next.title}…`), form);
 }
 
 export function recordProblem(w, ctx) {
   return mutationForm({
-    key: "probleem", ctx, title: "Probleem vastleggen", submit: "Probleem vastleggen",
+    key: "probleem", ctx, collapsed: true, title: "Probleem vastleggen", submit: "Probleem vastleggen",
     mutation: "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }",
     children: [
       field("Titel", textInput("title"), NAME),
@@ -125,7 +132,7 @@ export function recordProblem(w, ctx) {
 
 export function proposeSolution(w, ctx) {
   return mutationForm({
-    key: "oplossing", ctx, title: "Oplossing voorstellen", submit: "Oplossing voorstellen",
+    key: "oplossing", ctx, collapsed: true, title: "Oplossing voorstellen", submit: "Oplossing voorstellen",
     mutation: "mutation($input: ProposeSolutionInput!) { proposeSolution(input: $input) { version } }",
     children: [
       field("Titel", textInput("title"), NAME),
@@ -148,7 +155,7 @@ function minimum(group, n) {
 
 export function addPartner(w, ctx) {
   return mutationForm({
-    key: "partner", ctx, title: "Partner toevoegen", submit: "Partner toevoegen",
+    key: "partner", ctx, collapsed: true, title: "Partner toevoegen", submit: "Partner toevoegen",
     mutation: "mutation($input: AddPartnerInput!) { addPartner(input: $input) { version } }",
     children: [
       field("Naam van de organisatie", textInput("name"), NAME),
@@ -160,7 +167,7 @@ export function addPartner(w, ctx) {
 
 export function inviteMember(w, ctx) {
   return mutationForm({
-    key: "lid", ctx, title: "Lid uitnodigen", submit: "Uitnodiging maken",
+    key: "lid", ctx, collapsed: true, title: "Lid uitnodigen", submit: "Uitnodiging maken",
     mutation: "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { member { name } token version } }",
     children: [
       field("Naam", textInput("name"), NAME),
@@ -241,7 +248,7 @@ export function recordDecision(w, ctx) {
   options.dataset.lines = "true";
   options.removeAttribute("maxlength");
   return mutationForm({
-    key: "besluit", ctx, title: "Besluit vastleggen", submit: "Besluit vastleggen",
+    key: "besluit", ctx, collapsed: true, title: "Besluit vastleggen", submit: "Besluit vastleggen",
     mutation: "mutation($input: RecordDecisionInput!) { recordDecision(input: $input) { version } }",
     children: [
       field("Titel", textInput("title"), NAME),
@@ -263,7 +270,7 @@ export function recordDecision(w, ctx) {
 
 export function recordReflection(w, ctx) {
   return mutationForm({
-    key: "reflectie", ctx, title: `Reflectie in stap ${w.phase.number}: ${w.phase.title}`, submit: "Reflectie vastleggen",
+    key: "reflectie", ctx, collapsed: true, title: `Reflectie in stap ${w.phase.number}: ${w.phase.title}`, submit: "Reflectie vastleggen",
     mutation: "mutation($input: RecordReflectionInput!) { recordReflection(input: $input) { version } }",
     children: [
       field("Reflectie", textArea("text"), TEXT),
@@ -280,7 +287,7 @@ function number(name, { required = true } = {}) {
 export function defineIndicator(w, ctx) {
   const alertFor = (form) => form.querySelector(".form-alert");
   return mutationForm({
-    key: "indicator", ctx, title: "Indicator vastleggen", submit: "Indicator vastleggen",
+    key: "indicator", ctx, collapsed: true, title: "Indicator vastleggen", submit: "Indicator vastleggen",
     mutation: "mutation($input: DefineIndicatorInput!) { defineIndicator(input: $input) { version } }",
     children: [
       field("Naam", textInput("name"), NAME),
@@ -309,8 +316,9 @@ export function defineIndicator(w, ctx) {
 }
 
 export function recordMeasurement(w, indicator, ctx) {
-  const form = mutationForm({
+  return mutationForm({
     key: `meting-${indicator.id}`, ctx, title: `Meting van ${indicator.name}`, submit: "Meting vastleggen",
+    collapsed: true, summary: "Meting toevoegen",
     mutation: "mutation($input: RecordMeasurementInput!) { recordMeasurement(input: $input) { version } }",
     children: [
       field(`Waarde (${indicator.unit})`, number("value")),
@@ -328,5 +336,4 @@ export function recordMeasurement(w, indicator, ctx) {
       };
     },
   });
-  return h("details", { class: "more", open: form.dataset.dirty ? true : null }, h("summary", {}, "Meting toevoegen"), form);
 }

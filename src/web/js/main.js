@@ -201,12 +201,12 @@ function context() {
   };
 }
 
-// A form the user has typed in, or is in, is moved into the new page
+// A form the user has typed in, opened or is in, is moved into the new page
 // instead of being rebuilt, so a partner's change never wipes what someone
 // is typing or moves their focus.
 function keep(key, build) {
   const old = state.forms.get(key);
-  if (old && (old.dataset.dirty || old.contains(document.activeElement))) return old;
+  if (old && (old.dataset.dirty || old.open || old.contains(document.activeElement))) return old;
   const form = build();
   state.forms.set(key, form);
   return form;
@@ -327,6 +327,7 @@ function renderPresence() {
     h("h2", { class: "visually-hidden" }, "Wie is er"),
     h("span", { class: "live-state" }, state.liveState === "verbroken" ? "Verbinding verbroken, opnieuw verbinden… " : ""),
     h("span", {}, "Nu hier: "),
+    state.presence.length === 0 ? h("span", {}, "wordt opgehaald…") : null,
     h("ul", { class: "inline", id: "aanwezig" }, state.presence.map((p) => h("li", { "data-member": p.member.id },
       h("strong", {}, p.member.name),
       ` (${ROLE[p.member.role]}${p.member.partner ? `, ${p.member.partner.name}` : ""})`,

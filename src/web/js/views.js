@@ -194,8 +194,8 @@ export function decisions(w, ctx) {
           d.supersededBy ? [h("dt", {}, "Vervangen door"), h("dd", {}, d.supersededBy.title)] : null),
         h("p", { class: "meta" }, `Besloten door ${d.decidedBy.name}, ${formatDateTime(d.decidedAt)}, versie ${d.atVersion}`),
         ctx.onProvenance ? h("button", { type: "button", class: "secondary", onclick: () => ctx.onProvenance(d) },
-          `Herkomst van „${d.title}”`) : null)))),
-    ctx.readOnly || !ctx.can.plan ? null : section("Nieuw besluit", "nieuw-besluit", forms.recordDecision(w, ctx)),
+          `Herkomst van „${d.title}”`) : null))),
+      ctx.readOnly || !ctx.can.plan ? null : forms.recordDecision(w, ctx)),
   ];
 }
 
