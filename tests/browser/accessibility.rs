@@ -18,7 +18,9 @@ const svgs = [...document.querySelectorAll('svg')];
 const charts = svgs.filter((s) => s.getAttribute('role') === 'img' && named(s));
 const hiddenSvgs = svgs.filter((s) => s.getAttribute('aria-hidden') === 'true');
 const images = [...document.querySelectorAll('img')];
+const text = document.body.innerText;
 return {
+  leaked: (text.match(/\bnull\b|\bundefined\b|\[object|NaN/g) || []),
   lang: document.documentElement.lang,
   h1: document.querySelectorAll('h1').length,
   controls: controls.length,
@@ -129,6 +131,11 @@ fn check(view: &str, found: &Value) {
         found["chartsWithText"]
     );
     assert_eq!(found["lang"], "nl", "{view}");
+    assert_eq!(
+        found["leaked"],
+        json!([]),
+        "{view}: a value the page should have put in words"
+    );
     assert_eq!(found["h1"], 1, "{view}: one h1");
     assert_eq!(
         found["unlabelled"],

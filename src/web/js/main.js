@@ -323,7 +323,7 @@ function renderPresence() {
   const says = JSON.stringify([state.liveState, state.presence.map((p) => [p.member.id, names.get(p.editing)])]);
   if (box.dataset.says === says) return;
   box.dataset.says = says;
-  box.replaceChildren(
+  fill(box,
     h("h2", { class: "visually-hidden" }, "Wie is er"),
     h("span", { class: "live-state" }, state.liveState === "verbroken" ? "Verbinding verbroken, opnieuw verbinden… " : ""),
     h("span", {}, "Nu hier: "),

@@ -24,6 +24,8 @@ const PROVENANCE = `query($id: ID!, $v: Int!) {
   }
 }`;
 
+const capitalised = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 // Opens what a decision was based on, as it stood when it was taken.
 export async function showProvenance(werkplaatsId, decision, version) {
   const data = await gql(PROVENANCE, { id: werkplaatsId, v: version });
@@ -33,7 +35,7 @@ export async function showProvenance(werkplaatsId, decision, version) {
     h("p", {}, `Waar dit besluit (versie ${decision.atVersion}) op gebaseerd is, zoals het toen was.`),
     items.length === 0 ? h("p", {}, "Dit besluit noemt geen basis.") : null,
     h("ul", { class: "cards" }, items.map((item) => h("li", { class: "card" },
-      h("h3", {}, `${ITEM_KIND[item.kind] ?? item.kind}: ${item.atDecision.title ?? item.atDecision.name ?? item.atDecision.text ?? item.id}`),
+      h("h3", {}, `${capitalised(ITEM_KIND[item.kind] ?? item.kind)}: ${item.atDecision.title ?? item.atDecision.name ?? item.atDecision.text ?? item.id}`),
       h("p", { class: item.changedSince ? "badge" : "badge ok" }, item.changedSince ? "Sindsdien gewijzigd" : "Sindsdien ongewijzigd"),
       item.atDecision.description ?? item.atDecision.goal ?? item.atDecision.decision
         ? h("p", {}, item.atDecision.description ?? item.atDecision.goal ?? item.atDecision.decision) : null,

@@ -179,7 +179,7 @@ export function decisions(w, ctx) {
   return [
     section("Besluitenlog", "besluitenlog",
       w.decisionLog.length === 0 ? h("p", {}, "Nog geen besluiten.") : null,
-      h("ol", { class: "cards" }, w.decisionLog.map((d) => h("li", { class: itemClass(ctx, d.supersededBy ? "card superseded" : "card", d.id), "data-id": d.id },
+      h("ol", { class: "cards decisions" }, w.decisionLog.map((d) => h("li", { class: itemClass(ctx, d.supersededBy ? "card superseded" : "card", d.id), "data-id": d.id },
         h("h3", {}, d.title, changeMark(ctx, d.id),
           d.supersededBy ? h("span", { class: "badge" }, " vervangen") : h("span", { class: "badge ok" }, " geldend")),
         h("dl", {},
