@@ -98,6 +98,34 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
         .await
         .unwrap();
 
+    // The contract's limits are checked before anything is sent: an empty
+    // plan is refused in words, beside the field, and nothing is stored.
+    browser
+        .click("form[aria-label='Actie plannen'] button[type=submit]")
+        .await;
+    let refused = browser
+        .wait_text(
+            "form[aria-label='Actie plannen'] .field .error",
+            "Vul dit veld in.",
+        )
+        .await;
+    let invalid = browser
+        .script(
+            "return document.querySelectorAll(\"form[aria-label='Actie plannen'] [aria-invalid=true]\").length",
+            vec![],
+        )
+        .await;
+    println!("an empty plan: {refused:?} on {invalid} fields, none sent");
+    assert_eq!(invalid, json!(2), "title and goal");
+    let version = server
+        .graphql(
+            &w.facilitator,
+            "query($id: ID!) { werkplaats(id: $id) { version } }",
+            json!({"id": w.id}),
+        )
+        .await;
+    assert_eq!(version["werkplaats"]["version"], 23);
+
     let blocked = browser.script("return window.blocked", vec![]).await;
     assert_eq!(blocked, json!([]), "blocked by the Content-Security-Policy");
 

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
+use fantoccini::error::{CmdError, ErrorStatus};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -192,15 +193,41 @@ impl Browser {
         self.client.execute(script, args).await.unwrap()
     }
 
+    /// Clicks the element `css`. A live update may re-render the page
+    /// between finding the element and clicking it; then it is found again.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap();
+        self.on_fresh(
+            css,
+            |element| async move { element.click().await.map(drop) },
+        )
+        .await;
     }
 
-    /// Replaces the text of the control `css` with `text`.
+    /// Replaces the text of the control `css` with `text` (found again
+    /// after a re-render, like [`Browser::click`]).
     pub async fn fill(&self, css: &str, text: &str) {
-        let control = self.find(css).await;
-        control.clear().await.unwrap();
-        control.send_keys(text).await.unwrap();
+        self.on_fresh(css, |element| async move {
+            element.clear().await?;
+            element.send_keys(text).await
+        })
+        .await;
+    }
+
+    async fn on_fresh<F, Fut>(&self, css: &str, act: F)
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), CmdError>>,
+    {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            match act(self.find(css).await).await {
+                Ok(()) => return,
+                Err(CmdError::Standard(error))
+                    if error.error == ErrorStatus::StaleElementReference
+                        && Instant::now() < deadline => {}
+                Err(error) => panic!("{css}: {error}"),
+            }
+        }
     }
 
     /// Signs in as a werkplaats's single member and waits for its overview.
