@@ -32,6 +32,8 @@ pub async fn exclusive() -> MutexGuard<'static, ()> {
 pub struct Chromedriver {
     child: Child,
     url: String,
+    /// The browsers' fresh profiles, removed once their processes are gone.
+    profiles: std::sync::Mutex<Vec<PathBuf>>,
 }
 
 impl Chromedriver {
@@ -58,6 +60,7 @@ impl Chromedriver {
         Chromedriver {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            profiles: Default::default(),
         }
     }
 
@@ -85,6 +88,7 @@ impl Chromedriver {
         let capabilities = json!({
             "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": args}
         });
+        self.profiles.lock().unwrap().push(profile);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities.as_object().unwrap().clone())
             .connect(&self.url)
@@ -93,7 +97,6 @@ impl Chromedriver {
         Browser {
             client,
             base: base.to_owned(),
-            profile,
         }
     }
 }
@@ -106,13 +109,15 @@ impl Drop for Chromedriver {
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        for profile in self.profiles.lock().unwrap().drain(..) {
+            let _ = std::fs::remove_dir_all(profile);
+        }
     }
 }
 
 pub struct Browser {
     pub client: Client,
     base: String,
-    profile: PathBuf,
 }
 
 impl Browser {
@@ -245,7 +250,6 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let _ = self.client.clone().close().await;
-        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = self.client.close().await;
     }
 }
