@@ -13,6 +13,7 @@
 //! - [`api`]: the GraphQL schema and its HTTP/websocket shell.
 //! - [`trail`]: the JSON Lines export and its offline verifier.
 //! - [`ops`]: metrics, logs and the configuration file, for operators.
+//! - [`web`]: the browser client, embedded and served at `/`.
 
 pub mod api;
 pub mod app;
@@ -26,3 +27,4 @@ pub mod startup;
 pub mod store;
 pub mod timestamp;
 pub mod trail;
+pub mod web;

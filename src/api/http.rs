@@ -1,6 +1,8 @@
 //! HTTP and websocket endpoints: `POST /graphql`, GraphiQL and websockets on
 //! `GET /graphql`, `/healthz` and `/readyz`, and the evaluation report on
-//! `GET /werkplaatsen/{id}/report` (handled in `report.rs`).
+//! `GET /werkplaatsen/{id}/report` (handled in `report.rs`), the trail
+//! export on `GET /werkplaatsen/{id}/export` (`export.rs`), and the web
+//! client's files (`crate::web`).
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{
@@ -96,6 +98,8 @@ pub fn router(state: ServerState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/werkplaatsen/{id}/report", get(super::report::report))
+        .route("/werkplaatsen/{id}/export", get(super::export::export))
+        .merge(crate::web::routes())
         .with_state(state)
 }
 

@@ -11,6 +11,7 @@ mod audit;
 mod checkpoint;
 mod enums;
 pub mod error;
+mod export;
 pub mod http;
 mod limits;
 mod live;

@@ -12,30 +12,45 @@ use axum::response::{Html, IntoResponse, Response};
 use super::http::ServerState;
 use crate::app::AppError;
 use crate::report;
+use uuid::Uuid;
 
 pub(super) async fn report(
     State(state): State<ServerState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    let caller = match state.app.authenticate(authorization).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) | Err(AppError::Unauthenticated) => return unauthenticated(),
-        Err(error) => return internal(error.into()),
-    };
-    let id = match state.app.visible_werkplaats(Some(caller), &id).await {
+    let id = match visible(&state, &id, &headers).await {
         Ok(id) => id,
-        Err(AppError::NotFound) => return not_found(),
-        Err(AppError::Unauthenticated) => return unauthenticated(),
-        Err(error) => return internal(error.into()),
+        Err(refused) => return refused,
     };
     match report::load(state.app.store(), id, |_| {}, |_| {}).await {
         Ok(Some((at, cycles))) => Html(report::render(&at, &cycles)).into_response(),
         Ok(None) => not_found(),
         Err(error) => internal(error),
+    }
+}
+
+/// The werkplaats `id` when the bearer token may see it; otherwise the
+/// answer to send instead (401, or 404 as for one that does not exist).
+/// The trail export shares it, so both routes refuse alike.
+pub(super) async fn visible(
+    state: &ServerState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<Uuid, Response> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let caller = match state.app.authenticate(authorization).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) | Err(AppError::Unauthenticated) => return Err(unauthenticated()),
+        Err(error) => return Err(internal(error.into())),
+    };
+    match state.app.visible_werkplaats(Some(caller), id).await {
+        Ok(id) => Ok(id),
+        Err(AppError::NotFound) => Err(not_found()),
+        Err(AppError::Unauthenticated) => Err(unauthenticated()),
+        Err(error) => Err(internal(error.into())),
     }
 }
 
@@ -48,7 +63,7 @@ fn unauthenticated() -> Response {
         .into_response()
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "Werkplaats niet gevonden.").into_response()
 }
 

@@ -151,7 +151,9 @@ impl Server {
     }
 
     /// Sends `signal` (`-TERM`, `-KILL`, …) with `kill`, as Kubernetes,
-    /// systemd or a dying machine would.
+    /// systemd or a dying machine would. (Used by `tests/faults.rs`, which
+    /// shares this file.)
+    #[allow(dead_code)]
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args([signal, &pid]).status();
@@ -159,6 +161,7 @@ impl Server {
     }
 
     /// Whether the process exited within `wait`, and how.
+    #[allow(dead_code)]
     pub fn exited_within(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
         let deadline = Instant::now() + wait;
         while Instant::now() < deadline {

@@ -1,0 +1,337 @@
+// The client's shell: sign-in, the list of werkplaatsen, the navigation
+// between views, and keeping the open werkplaats live (its events and who
+// is present) over one websocket.
+
+import {
+  gql, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live,
+} from "./api.js";
+import { h, field, fill, announce, textInput, textArea, select } from "./dom.js";
+import { METHODOLOGY, ROLE, errorText, eventText, pairs } from "./labels.js";
+import {
+  WERKPLAATS_FIELDS, VIEWS, abilities, header, overview, plan, decisions, evaluation, itemIndex,
+} from "./views.js";
+import { mutationForm } from "./forms.js";
+import { editAction, installDialog, openForm } from "./editor.js";
+import { timeline, showProvenance } from "./replay.js";
+import { audit } from "./audit.js";
+
+const main = document.getElementById("inhoud");
+const nav = document.getElementById("nav");
+
+const state = {
+  me: null,
+  werkplaats: null,
+  view: null,
+  presence: [],
+  live: null,
+  liveState: "",
+  // Forms the user has typed in survive a re-render (see `keep`).
+  forms: new Map(),
+  // The timeline and audit pages keep their own state across live updates.
+  mounted: null,
+};
+
+const LOAD = `query($id: ID!) { werkplaats(id: $id) { ${WERKPLAATS_FIELDS} } }`;
+
+function route() {
+  const match = /^#\/w\/([^/]+)(?:\/([a-z]+))?/.exec(location.hash);
+  return match ? { id: match[1], view: match[2] ?? "overzicht" } : null;
+}
+
+// A fault in the client is said out loud rather than leaving a page that
+// silently stopped working.
+function reportFault(fault) {
+  const box = document.getElementById("fout") ?? h("div", { id: "fout", class: "form-alert", role: "alert" });
+  box.textContent = `Er ging iets mis in deze pagina: ${fault?.message ?? fault}. Laad de pagina opnieuw.`;
+  document.body.prepend(box);
+}
+
+function boot() {
+  window.addEventListener("error", (event) => reportFault(event.error ?? event.message));
+  window.addEventListener("unhandledrejection", (event) => reportFault(event.reason));
+  installDialog();
+  // An invitation link opened in a tab that already shows the client
+  // changes only the fragment.
+  window.addEventListener("hashchange", () => (takeTokenFromUrl() ? enter() : show({ focus: true })));
+  takeTokenFromUrl();
+  // On the first load the keyboard starts at the top (the skip link).
+  enter({ focus: false });
+}
+
+async function enter({ focus = true } = {}) {
+  stopLive();
+  state.werkplaats = null;
+  if (!storedToken()) return signIn();
+  try {
+    state.me = (await gql("{ me { id name role partner { id name } } }")).me;
+  } catch (error) {
+    forgetToken();
+    return signIn(errorText(error));
+  }
+  renderAccount();
+  show({ focus });
+}
+
+function signIn(message) {
+  nav.replaceChildren();
+  document.getElementById("account").replaceChildren();
+  document.title = "Aanmelden — Werkplaats";
+  const alert = h("div", { class: "form-alert", role: "alert" }, message ?? "");
+  const token = h("input", { type: "password", name: "token", required: true, autocomplete: "off", spellcheck: "false" });
+  const form = h("form", { class: "form signin", novalidate: true },
+    field("Uw token", token, "Plak het token uit uw uitnodiging. Hebt u een uitnodigingslink? Open die; dan bent u meteen aangemeld."),
+    alert,
+    h("button", { type: "submit" }, "Aanmelden"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!token.value.trim()) {
+      alert.textContent = "Vul uw token in.";
+      token.focus();
+      return;
+    }
+    storeToken(token.value);
+    enter();
+  });
+  main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Aanmelden"), form);
+  token.focus();
+}
+
+function renderAccount() {
+  const who = state.me
+    ? `${state.me.name} (${ROLE[state.me.role]}${state.me.partner ? `, ${state.me.partner.name}` : ""})`
+    : "beheerder";
+  document.getElementById("account").replaceChildren(
+    h("span", {}, "Aangemeld als ", h("strong", {}, who)),
+    h("button", { type: "button", class: "secondary", onclick: signOut }, "Afmelden"));
+}
+
+function signOut() {
+  stopLive();
+  forgetToken();
+  state.me = null;
+  state.werkplaats = null;
+  history.replaceState(null, "", "/");
+  announce("U bent afgemeld.");
+  signIn();
+}
+
+async function show({ focus = false } = {}) {
+  if (!storedToken()) return signIn();
+  const target = route();
+  if (!target) return home();
+  if (state.werkplaats?.id !== target.id) {
+    stopLive();
+    state.forms.clear();
+    try {
+      state.werkplaats = (await gql(LOAD, { id: target.id })).werkplaats;
+    } catch (error) {
+      state.werkplaats = null;
+      main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Niet beschikbaar"), h("p", {}, errorText(error)));
+      return;
+    }
+    if (!state.werkplaats) {
+      main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Werkplaats niet gevonden"));
+      return;
+    }
+    startLive(target.id);
+  }
+  state.view = VIEWS.some(([key]) => key === target.view) ? target.view : "overzicht";
+  state.mounted = null;
+  render();
+  if (focus) document.getElementById("paginatitel")?.focus();
+}
+
+async function home() {
+  stopLive();
+  state.werkplaats = null;
+  nav.replaceChildren();
+  document.title = "Werkplaatsen";
+  const list = (await gql("{ werkplaatsen { id name municipality methodology version } }")).werkplaatsen;
+  if (list.length === 1 && state.me) {
+    location.replace(`#/w/${list[0].id}/overzicht`);
+    return;
+  }
+  fill(main,
+    h("h1", { id: "paginatitel", tabindex: "-1" }, "Werkplaatsen"),
+    list.length === 0 ? h("p", {}, "Er zijn nog geen werkplaatsen.") : null,
+    h("ul", { class: "cards" }, list.map((w) => h("li", { class: "card" },
+      h("h2", {}, h("a", { href: `#/w/${w.id}/overzicht` }, w.name)),
+      h("p", { class: "meta" }, `${w.municipality} · ${METHODOLOGY[w.methodology]} · versie ${w.version}`)))),
+    state.me ? null : createWerkplaats());
+}
+
+// The admin opens a werkplaats; the facilitator's token is shown once, as
+// an invitation link.
+function createWerkplaats() {
+  return mutationForm({
+    key: "werkplaats", ctx: context(), title: "Nieuwe werkplaats", submit: "Werkplaats openen",
+    mutation: `mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) {
+      werkplaats { id name } facilitator { name } facilitatorToken } }`,
+    children: [
+      field("Naam", textInput("name"), "1 tot 200 tekens."),
+      field("Gemeente", textInput("municipality"), "1 tot 200 tekens."),
+      field("Vraag", textArea("question"), "1 tot 10.000 tekens."),
+      field("Methode", select("methodology", pairs(METHODOLOGY))),
+      field("Naam van de procesbegeleider", textInput("facilitatorName"), "1 tot 200 tekens."),
+    ],
+    variables: (form) => Object.fromEntries(
+      ["name", "municipality", "question", "methodology", "facilitatorName"].map((k) => [k, form.elements[k].value.trim()])),
+    done: (data) => {
+      const { werkplaats, facilitator, facilitatorToken } = data.createWerkplaats;
+      const link = `${location.origin}/#token=${encodeURIComponent(facilitatorToken)}`;
+      openForm(`Werkplaats ${werkplaats.name} geopend`, h("div", {},
+        h("p", {}, `Stuur deze link aan ${facilitator.name}, de procesbegeleider. Hij wordt niet nog eens getoond.`),
+        field("Uitnodigingslink", h("input", { type: "text", readonly: true, value: link, class: "wide" }))));
+      home();
+    },
+  });
+}
+
+function context() {
+  return {
+    me: state.me,
+    can: abilities(state.me),
+    presence: state.presence,
+    refresh,
+    keep,
+    onEdit: (action) => editAction(action, state.werkplaats, context()),
+    setEditing,
+    closeForm: () => document.getElementById("editor").close(),
+    onProvenance: (d) => showProvenance(state.werkplaats.id, d, state.werkplaats.version),
+  };
+}
+
+// A form the user has typed in, opened or is in, is moved into the new page
+// instead of being rebuilt, so a partner's change never wipes what someone
+// is typing or moves their focus.
+function keep(key, build) {
+  const old = state.forms.get(key);
+  if (old && (old.dataset.dirty || old.open || old.contains(document.activeElement))) return old;
+  const form = build();
+  state.forms.set(key, form);
+  return form;
+}
+
+function render() {
+  const w = state.werkplaats;
+  document.title = `${VIEWS.find(([key]) => key === state.view)[1]} — ${w.name}`;
+  nav.replaceChildren(h("ul", {}, VIEWS.map(([key, title]) => h("li", {},
+    h("a", { href: `#/w/${w.id}/${key}`, "aria-current": key === state.view ? "page" : null }, title)))));
+  renderPresence();
+  if (state.mounted) {
+    state.mounted.update(w);
+    main.querySelector(".werkplaats-head")?.replaceWith(header(w, context(), false));
+    return;
+  }
+  // Keep the keyboard focus where it was across the re-render.
+  const focused = main.contains(document.activeElement) ? document.activeElement.id : null;
+  const ctx = context();
+  const views = { overzicht: overview, plan, besluiten: decisions, evaluatie: evaluation };
+  let body;
+  if (state.view === "tijdlijn" || state.view === "audit") {
+    body = (state.view === "tijdlijn" ? timeline : audit)(w, ctx);
+    state.mounted = body;
+  } else {
+    body = views[state.view](w, ctx);
+  }
+  fill(main, header(w, ctx, state.view === "overzicht"), body);
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+let refreshing = null;
+let again = false;
+
+// Reloads the open werkplaats; calls during a reload coalesce into one more.
+async function refresh() {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      const id = state.werkplaats?.id;
+      if (!id) return;
+      const data = await gql(LOAD, { id }).catch(() => null);
+      if (data?.werkplaats && state.werkplaats?.id === id) {
+        state.werkplaats = data.werkplaats;
+        render();
+      }
+    } while (again);
+  })();
+  try {
+    await refreshing;
+  } finally {
+    refreshing = null;
+  }
+}
+
+function startLive(id) {
+  const live = new Live({
+    onState: (text) => {
+      state.liveState = text;
+      renderPresence();
+    },
+  });
+  state.live = live;
+  const variables = { id, after: state.werkplaats.version };
+  live.subscribe(
+    "subscription($id: ID!, $after: Int!) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version type actor { id name } } }",
+    variables,
+    ({ werkplaatsEvents: e }) => {
+      variables.after = e.version;
+      if (e.actor?.id !== state.me?.id) announce(`${e.actor?.name ?? "De beheerder"}: ${eventText(e.type)}.`);
+      refresh();
+    },
+    // After a reconnect, what was missed is in the werkplaats itself.
+    { onStart: () => { if (variables.after < (state.werkplaats?.version ?? 0)) variables.after = state.werkplaats.version; } },
+  );
+  live.subscribe(
+    "subscription($id: ID!) { presence(werkplaatsId: $id) { member { id name role partner { name } } editing since } }",
+    { id },
+    ({ presence }) => {
+      state.presence = presence;
+      renderPresence();
+      if (state.view === "plan" && !state.mounted) render();
+    },
+  );
+}
+
+function stopLive() {
+  state.live?.close();
+  state.live = null;
+  state.presence = [];
+  renderPresence();
+}
+
+async function setEditing(itemId) {
+  if (!state.werkplaats) return;
+  await gql(`mutation($input: SetPresenceInput!) { setPresence(input: $input) { presence { editing } } }`,
+    { input: { werkplaatsId: state.werkplaats.id, editing: itemId } }).catch(() => null);
+}
+
+function renderPresence() {
+  const box = document.getElementById("presence");
+  const w = state.werkplaats;
+  if (!w) {
+    box.replaceChildren();
+    delete box.dataset.says;
+    return;
+  }
+  const names = itemIndex(w);
+  // The box is a live region: rewrite it only when what it says changes.
+  const says = JSON.stringify([state.liveState, state.presence.map((p) => [p.member.id, names.get(p.editing)])]);
+  if (box.dataset.says === says) return;
+  box.dataset.says = says;
+  fill(box,
+    h("h2", { class: "visually-hidden" }, "Wie is er"),
+    h("span", { class: "live-state" }, state.liveState === "verbroken" ? "Verbinding verbroken, opnieuw verbinden… " : ""),
+    h("span", {}, "Nu hier: "),
+    state.presence.length === 0 ? h("span", {}, "wordt opgehaald…") : null,
+    h("ul", { class: "inline", id: "aanwezig" }, state.presence.map((p) => h("li", { "data-member": p.member.id },
+      h("strong", {}, p.member.name),
+      ` (${ROLE[p.member.role]}${p.member.partner ? `, ${p.member.partner.name}` : ""})`,
+      p.editing ? ` bewerkt ${names.get(p.editing) ?? "een item"}` : ""))));
+}
+
+boot();
