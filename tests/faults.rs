@@ -23,8 +23,10 @@ mod helpers;
 #[path = "api/live/client.rs"]
 mod client;
 
-// Server processes, shared with the deployment tests; this binary uses only some of it.
-#[allow(dead_code)]
+// Server processes, shared with the deployment tests; this binary uses only
+// some of it. It brings the scratch-database code a second time (helpers
+// does too): harmless, both copies are the same file.
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "deploy/support.rs"]
 mod support;
 

@@ -10,11 +10,10 @@ use werkplaats::config::Config;
 use werkplaats::startup::Application;
 use werkplaats::store::EventStore;
 
-/// The PostgreSQL server tests create their databases on.
-pub fn server_url() -> String {
-    std::env::var("WERKPLAATS_TEST_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
+#[path = "../common/scratch.rs"]
+mod scratch;
+
+pub use scratch::server_url;
 
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
@@ -146,28 +145,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        // Each test's database goes when the test does; FORCE ends the
-        // server's own connections still open in the test's runtime.
-        let database = self.database.clone();
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                if let Ok(pool) = PgPoolOptions::new()
-                    .max_connections(1)
-                    .connect(&format!("{}/postgres", server_url()))
-                    .await
-                {
-                    let _ =
-                        sqlx::query(&format!("drop database if exists {database} with (force)"))
-                            .execute(&pool)
-                            .await;
-                }
-            });
-        })
-        .join();
+        scratch::drop_database(&self.database);
     }
 }
 

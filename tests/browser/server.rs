@@ -2,15 +2,14 @@
 //! the end (as in `tests/api/helpers.rs`, kept small here).
 
 use serde_json::{json, Value};
-use sqlx::postgres::PgPoolOptions;
 use uuid::Uuid;
 use werkplaats::config::Config;
 use werkplaats::startup::Application;
 
-fn database_server() -> String {
-    std::env::var("WERKPLAATS_TEST_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
+#[path = "../common/scratch.rs"]
+mod scratch;
+
+use scratch::server_url as database_server;
 
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`
@@ -73,27 +72,6 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        // On a thread of its own: the test's runtime is shutting down.
-        let database = self.database.clone();
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                if let Ok(pool) = PgPoolOptions::new()
-                    .max_connections(1)
-                    .connect(&format!("{}/postgres", database_server()))
-                    .await
-                {
-                    let _ = sqlx::query(&format!(
-                        r#"drop database if exists "{database}" with (force)"#
-                    ))
-                    .execute(&pool)
-                    .await;
-                }
-            });
-        })
-        .join();
+        scratch::drop_database(&self.database);
     }
 }

@@ -16,11 +16,10 @@ use uuid::Uuid;
 /// Longest wait for a server process or nginx to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The PostgreSQL server tests create their databases on.
-pub fn server_url() -> String {
-    std::env::var("WERKPLAATS_TEST_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
+#[path = "../common/scratch.rs"]
+mod scratch;
+
+pub use scratch::server_url;
 
 /// A database name of the tests' own, not created yet: the server creates
 /// it. Dropped with everything in it when this is.
@@ -51,25 +50,7 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        let name = self.name.clone();
-        // A runtime of its own: the test's may be gone or busy.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                if let Ok(pool) = PgPoolOptions::new()
-                    .max_connections(1)
-                    .connect(&format!("{}/postgres", server_url()))
-                    .await
-                {
-                    let drop = format!("drop database if exists {name} with (force)");
-                    let _ = sqlx::query(&drop).execute(&pool).await;
-                }
-            });
-        })
-        .join();
+        scratch::drop_database(&self.name);
     }
 }
 
