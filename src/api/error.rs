@@ -59,7 +59,8 @@ pub fn limit_error(error: LimitError) -> async_graphql::Error {
         | LimitError::FragmentCycle(_)
         | LimitError::Introspection
         | LimitError::TooManyAliases { .. }
-        | LimitError::TooManyMutations { .. } => with_code(error.to_string(), code::BAD_USER_INPUT),
+        | LimitError::TooManyMutations { .. }
+        | LimitError::RepeatedMutation(_) => with_code(error.to_string(), code::BAD_USER_INPUT),
     }
 }
 

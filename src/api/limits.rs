@@ -51,6 +51,8 @@ pub enum LimitError {
     Introspection,
     #[error("a request takes at most {max} aliases; this one has {count}")]
     TooManyAliases { count: usize, max: usize },
+    #[error("mutation {0} appears twice; give each an alias of its own")]
+    RepeatedMutation(String),
     #[error("a request takes at most {max} mutations; this one has {count}")]
     TooManyMutations { count: usize, max: u32 },
     #[error("too many mutations; retry after {} s", retry_after_secs(*retry_after))]
@@ -143,6 +145,18 @@ impl DocumentLimits {
             };
             if runs && definition.node.ty == OperationType::Mutation {
                 mutations = weight.top;
+                // async-graphql runs a field as often as it is selected and
+                // answers once: two identical mutations would append twice.
+                let mut keys = Vec::new();
+                root_keys(
+                    &definition.node.selection_set.node,
+                    &document.fragments,
+                    &mut keys,
+                );
+                keys.sort_unstable();
+                if let Some(pair) = keys.windows(2).find(|pair| pair[0] == pair[1]) {
+                    return Err(LimitError::RepeatedMutation(pair[0].to_owned()));
+                }
             }
             if total.selections > self.max_selections {
                 return Err(LimitError::TooComplex {
@@ -175,6 +189,29 @@ impl DocumentLimits {
         self.mutations
             .check(CallerKey::from(caller), cost)
             .map_err(|retry_after| LimitError::RateLimited { retry_after })
+    }
+}
+
+/// The response keys of the fields at the level of `set`, fragments
+/// expanded. Called only on a document already weighed, so its expansion is
+/// bounded and has no cycles.
+fn root_keys<'a>(
+    set: &'a SelectionSet,
+    fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
+    keys: &mut Vec<&'a str>,
+) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => keys.push(field.node.response_key().node.as_str()),
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                    root_keys(&fragment.node.selection_set.node, fragments, keys);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                root_keys(&inline.node.selection_set.node, fragments, keys)
+            }
+        }
     }
 }
 
@@ -426,6 +463,12 @@ mod tests {
             Err(LimitError::RateLimited { .. })
         ));
         assert_eq!(check(&limits, "mutation { rotateToken { token } }"), Ok(()));
+        // The same mutation twice under one name would run twice.
+        let twice = "mutation { rotateToken { token } ...F } fragment F on Mutation { rotateToken { token } }";
+        assert_eq!(
+            check(&limits, twice),
+            Err(LimitError::RepeatedMutation("rotateToken".to_owned()))
+        );
         // Queries cost nothing.
         assert_eq!(check(&limits, "{ me { id } }"), Ok(()));
         // More than a whole bucket can never pass.
