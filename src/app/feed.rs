@@ -55,6 +55,27 @@ impl Feeds {
     }
 }
 
+/// A running feed's place in the map, given up when its task ends however
+/// it ends (a panic included): the map's sender goes with it, the channel
+/// closes, and its readers join a new feed instead of waiting on a dead one.
+struct Registered {
+    feeds: Feeds,
+    stream: Uuid,
+    events: broadcast::Sender<Arc<EventRecord>>,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        let mut senders = self.feeds.senders();
+        let ours = senders
+            .get(&self.stream)
+            .is_some_and(|sender| sender.events.same_channel(&self.events));
+        if ours {
+            senders.remove(&self.stream);
+        }
+    }
+}
+
 impl App {
     /// Joins this instance's feed of `stream`, starting it when needed.
     pub(super) fn feed(&self, stream: Uuid) -> Feed {
@@ -87,6 +108,11 @@ impl App {
         events: broadcast::Sender<Arc<EventRecord>>,
         position: watch::Sender<Option<i64>>,
     ) {
+        let _registered = Registered {
+            feeds: self.feeds.clone(),
+            stream,
+            events: events.clone(),
+        };
         let mut wake = self.notifier.subscribe();
         let mut werkplaats: Option<Loaded> = None;
         loop {
