@@ -67,7 +67,7 @@ use tokio::time::{timeout, Instant, MissedTickBehavior};
 use super::error::{code, with_code};
 use super::http::{with_codes, ServerState};
 use super::limits::ConnectionGuard;
-use crate::app::{App, AppError, Caller};
+use crate::app::{App, AppError, Caller, Oidc};
 use crate::store::AccessWake;
 
 /// The subprotocol this module speaks.
@@ -280,6 +280,15 @@ struct Credentials {
 }
 
 impl Credentials {
+    /// Whether the credential is an identity provider's JWT, which stops
+    /// working at its `exp` without anyone telling us.
+    fn expires(&self) -> bool {
+        self.authorization
+            .as_deref()
+            .and_then(|header| header.split_whitespace().nth(1))
+            .is_some_and(Oidc::looks_like_jwt)
+    }
+
     async fn sign_in(&self, app: &App) -> Result<Option<Caller>, AppError> {
         app.authenticate_for(self.authorization.as_deref(), self.werkplaats.as_deref())
             .await
@@ -360,6 +369,13 @@ impl Connection {
                 _ = pings.tick() => {
                     if last_heard.elapsed() >= settings.ping_interval * SILENCE_PINGS {
                         return Some(Close::new(SILENT, "no answer to pings; reconnect"));
+                    }
+                    // An identity provider's token expires on its own: its
+                    // connection checks it again at every ping.
+                    if self.credentials.expires() {
+                        if let Err(close) = self.recheck(Ok(AccessWake::Everyone)).await {
+                            return Some(close);
+                        }
                     }
                     // A client with a full queue is busy receiving already;
                     // it needs no keep-alive. The websocket-level ping is

@@ -12,6 +12,8 @@ use base64::Engine;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
+use werkplaats::config::Config;
+
 use crate::helpers::*;
 use crate::live::client::{Next, Subscription};
 use crate::trust::invite;
@@ -65,6 +67,11 @@ impl Provider {
 
 /// A provider, and a server that accepts its tokens, naming people by `email`.
 async fn signing_in() -> (Provider, TestApp) {
+    signing_in_with(|_| {}).await
+}
+
+/// [`signing_in`] with the server's configuration adjusted first.
+async fn signing_in_with(adjust: impl FnOnce(&mut Config)) -> (Provider, TestApp) {
     let provider = Provider::start().await;
     let jwks_url = provider.jwks_url.clone();
     let app = spawn_app_with(|config| {
@@ -72,6 +79,7 @@ async fn signing_in() -> (Provider, TestApp) {
         config.oidc_audience = Some(AUDIENCE.to_owned());
         config.oidc_jwks_url = Some(jwks_url);
         config.oidc_claim = "email".to_owned();
+        adjust(config);
     })
     .await;
     (provider, app)
@@ -260,4 +268,48 @@ async fn a_person_in_two_werkplaatsen_chooses_one_with_a_header() {
         assert_eq!(response["data"]["me"]["id"], member.as_str());
     }
     println!("OIDC: one person linked in 2 werkplaatsen acts in each by X-Werkplaats-Id");
+}
+
+#[tokio::test]
+async fn a_socket_signed_in_with_a_jwt_closes_when_the_token_expires() {
+    let (_provider, app) = signing_in_with(|config| config.ws_ping_interval_secs = 1).await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let (member, _) = invite(&app, &wp, &fac, "Kort Geldig", "PARTNER").await;
+    let email = "kort@testdorp.example";
+    let linked = app
+        .graphql(
+            Some(&fac),
+            LINK,
+            json!({"input": {"werkplaatsId": wp, "memberId": member, "subject": email}}),
+        )
+        .await;
+    assert_ok(&linked);
+    // Expired 27 s ago: still inside the 30 s leeway for about 3 s more.
+    let mut claims = claims(email);
+    claims["exp"] = json!(now() - 27);
+    let token = sign("key-1", &claims);
+    let mut socket = Subscription::start(
+        &app.ws_url(),
+        &token,
+        "subscription($id: ID!) { werkplaatsEvents(werkplaatsId: $id) { version } }",
+        json!({"id": wp}),
+    )
+    .await
+    .expect("a socket signed in before the token expires");
+    let opened = std::time::Instant::now();
+    let closed = loop {
+        match socket.next(Duration::from_secs(10)).await {
+            Next::Data(_) => continue,
+            other => break other,
+        }
+    };
+    assert!(matches!(closed, Next::Closed(Some(4403))), "{closed:?}");
+    let after = opened.elapsed();
+    assert!(
+        after < Duration::from_secs(8),
+        "closed only after {after:?}"
+    );
+    println!(
+        "OIDC: a socket whose JWT expired closed with 4403 after {after:?} (ping interval 1 s)"
+    );
 }
