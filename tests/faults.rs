@@ -44,7 +44,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use client::{Next, Subscription};
-use support::{post, Server};
+use support::{post, Server, Writer, RECORD_PROBLEM};
 
 /// Writers, each sending its commands one after another.
 const WRITERS: usize = 3;
@@ -67,9 +67,6 @@ const FOLLOW_DEADLINE: Duration = Duration::from_secs(70);
 const QUIET: Duration = Duration::from_millis(1_500);
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version hash prevHash } }";
-
-const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
 
 /// Runs `pg_ctlcluster <version> main <action>` on the local cluster;
 /// whether it succeeded.
@@ -134,49 +131,28 @@ async fn write(
     werkplaats: String,
     progress: Arc<AtomicUsize>,
 ) -> Written {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
-    let deadline = Instant::now() + WRITE_DEADLINE;
+    let sender = Writer {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap(),
+        bases: servers.to_vec(),
+        token,
+        werkplaats,
+        deadline: Instant::now() + WRITE_DEADLINE,
+        pause: Duration::from_millis(100),
+    };
     let mut written = Written::default();
     for n in (writer..COMMANDS).step_by(WRITERS) {
-        let command_id = Uuid::new_v4();
-        let variables = json!({"input": {
-            "werkplaatsId": werkplaats,
-            "title": format!("Probleem {n}"),
-            "description": "Inwoners melden zich pas laat bij de schuldhulp.",
-            "perspective": "CLIENT",
-            "commandId": command_id,
-        }});
-        for attempt in 0.. {
-            written.sent += 1;
-            let address = &servers[(n + attempt) % 2];
-            let answer = post(&http, address, &token, RECORD_PROBLEM, variables.clone()).await;
-            let refusal = match answer {
-                Ok(response) if response.get("errors").is_none() => {
-                    let version = response["data"]["recordProblem"]["version"]
-                        .as_i64()
-                        .unwrap();
-                    written.accepted.push((command_id, version));
-                    written.retried += usize::from(attempt > 0);
-                    break;
-                }
-                Ok(response) => {
-                    written.refused += 1;
-                    response["errors"].to_string()
-                }
-                Err(error) => {
-                    written.failed += 1;
-                    error
-                }
-            };
-            assert!(
-                Instant::now() < deadline,
-                "command {n} still not accepted: {refusal}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let accepted = sender.record_problem(n).await;
+        let retries = accepted.refused + accepted.failed;
+        written.sent += 1 + retries;
+        written.retried += usize::from(retries > 0);
+        written.refused += accepted.refused;
+        written.failed += accepted.failed;
+        written
+            .accepted
+            .push((accepted.command_id, accepted.version));
         progress.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -18,7 +18,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::client::{Next, Subscription};
-use crate::support::{create_werkplaats, post, Database, Nginx, Server};
+use crate::support::{create_werkplaats, post, Database, Nginx, Server, Writer, RECORD_PROBLEM};
 
 const SUBSCRIBERS: usize = 20;
 const WRITERS: usize = 2;
@@ -38,9 +38,6 @@ const QUIET: Duration = Duration::from_millis(1_200);
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version hash } }";
 
-const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
-
 /// What a writer did.
 #[derive(Default)]
 struct Written {
@@ -59,41 +56,24 @@ async fn write(
     werkplaats: String,
     progress: Arc<AtomicUsize>,
 ) -> Written {
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
-    let deadline = Instant::now() + WRITE_DEADLINE;
+    let sender = Writer {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap(),
+        bases: vec![nginx],
+        token,
+        werkplaats,
+        deadline: Instant::now() + WRITE_DEADLINE,
+        pause: Duration::from_millis(50),
+    };
     let mut written = Written::default();
     for n in (writer..COMMANDS).step_by(WRITERS) {
-        let command_id = Uuid::new_v4();
-        let variables = json!({"input": {
-            "werkplaatsId": werkplaats,
-            "title": format!("Probleem {n}"),
-            "description": "Jongeren melden zich pas laat bij de schuldhulp.",
-            "perspective": "CLIENT",
-            "commandId": command_id,
-        }});
-        loop {
-            let failure = match post(&http, &nginx, &token, RECORD_PROBLEM, variables.clone()).await
-            {
-                Ok(response) if response.get("errors").is_none() => {
-                    let version = response["data"]["recordProblem"]["version"]
-                        .as_i64()
-                        .unwrap();
-                    written.accepted.push((command_id, version, variables));
-                    break;
-                }
-                Ok(response) => response["errors"].to_string(),
-                Err(error) => error,
-            };
-            written.retries += 1;
-            assert!(
-                Instant::now() < deadline,
-                "command {n} never accepted: {failure}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let accepted = sender.record_problem(n).await;
+        written.retries += accepted.refused + accepted.failed;
+        written
+            .accepted
+            .push((accepted.command_id, accepted.version, accepted.variables));
         progress.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(PACE).await;
     }

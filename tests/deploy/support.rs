@@ -335,6 +335,87 @@ pub async fn post(
     response.json().await.map_err(|e| e.to_string())
 }
 
+pub const RECORD_PROBLEM: &str =
+    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
+
+/// How a writer reaches the servers: attempt `k` of command `n` goes to
+/// `bases[(n + k) % len]`, so a retry lands elsewhere, as a load balancer
+/// may send it. Every attempt carries the command's first `commandId`.
+pub struct Writer {
+    pub http: reqwest::Client,
+    pub bases: Vec<String>,
+    pub token: String,
+    pub werkplaats: String,
+    /// Past this, a command still not accepted fails the test.
+    pub deadline: tokio::time::Instant,
+    /// Pause before a retry.
+    pub pause: Duration,
+}
+
+/// A command the servers accepted, and what it took.
+pub struct Accepted {
+    pub command_id: Uuid,
+    pub version: i64,
+    pub variables: Value,
+    /// Attempts answered with a GraphQL error.
+    pub refused: usize,
+    /// Attempts without a JSON answer, or answered with an HTTP 5xx.
+    pub failed: usize,
+}
+
+impl Writer {
+    /// Sends problem `n` until it is accepted.
+    pub async fn record_problem(&self, n: usize) -> Accepted {
+        let command_id = Uuid::new_v4();
+        let variables = json!({"input": {
+            "werkplaatsId": self.werkplaats,
+            "title": format!("Probleem {n}"),
+            "description": "Inwoners melden zich pas laat bij de schuldhulp.",
+            "perspective": "CLIENT",
+            "commandId": command_id,
+        }});
+        let (mut refused, mut failed) = (0, 0);
+        for attempt in 0.. {
+            let base = &self.bases[(n + attempt) % self.bases.len()];
+            let answer = post(
+                &self.http,
+                base,
+                &self.token,
+                RECORD_PROBLEM,
+                variables.clone(),
+            );
+            let failure = match answer.await {
+                Ok(response) if response.get("errors").is_none() => {
+                    let version = response["data"]["recordProblem"]["version"]
+                        .as_i64()
+                        .unwrap();
+                    return Accepted {
+                        command_id,
+                        version,
+                        variables,
+                        refused,
+                        failed,
+                    };
+                }
+                Ok(response) => {
+                    refused += 1;
+                    response["errors"].to_string()
+                }
+                Err(error) => {
+                    failed += 1;
+                    error
+                }
+            };
+            assert!(
+                tokio::time::Instant::now() < self.deadline,
+                "command {n} still not accepted: {failure}"
+            );
+            tokio::time::sleep(self.pause).await;
+        }
+        unreachable!("the attempts never end")
+    }
+}
+
 pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitatorToken } }";
 
 /// A werkplaats created by the admin through `base`: `(id, facilitator token)`.
