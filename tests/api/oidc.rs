@@ -85,6 +85,22 @@ async fn signing_in_with(adjust: impl FnOnce(&mut Config)) -> (Provider, TestApp
     (provider, app)
 }
 
+/// A werkplaats with a partner who signs in as `email`:
+/// `(werkplaats id, facilitator token, member id)`.
+async fn linked_member(app: &TestApp, name: &str, email: &str) -> (String, String, String) {
+    let (wp, fac) = create_werkplaats(app, "SCHOUDERS_ERONDER").await;
+    let (member, _) = invite(app, &wp, &fac, name, "PARTNER").await;
+    let linked = app
+        .graphql(
+            Some(&fac),
+            LINK,
+            json!({"input": {"werkplaatsId": wp, "memberId": member, "subject": email}}),
+        )
+        .await;
+    assert_ok(&linked);
+    (wp, fac, member)
+}
+
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
@@ -108,17 +124,8 @@ fn base64url(value: &Value) -> String {
 #[tokio::test]
 async fn identity_provider_tokens_map_to_members_and_forged_ones_are_refused() {
     let (provider, app) = signing_in().await;
-    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let (member, _) = invite(&app, &wp, &fac, "Iris Inlog", "PARTNER").await;
     let email = "iris@testdorp.example";
-    let linked = app
-        .graphql(
-            Some(&fac),
-            LINK,
-            json!({"input": {"werkplaatsId": wp, "memberId": member, "subject": email}}),
-        )
-        .await;
-    assert_ok(&linked);
+    let (wp, fac, member) = linked_member(&app, "Iris Inlog", email).await;
 
     let valid = sign("key-1", &claims(email));
     let me = app.graphql(Some(&valid), ME, json!({"id": wp})).await;
@@ -273,17 +280,8 @@ async fn a_person_in_two_werkplaatsen_chooses_one_with_a_header() {
 #[tokio::test]
 async fn a_socket_signed_in_with_a_jwt_closes_when_the_token_expires() {
     let (_provider, app) = signing_in_with(|config| config.ws_ping_interval_secs = 1).await;
-    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let (member, _) = invite(&app, &wp, &fac, "Kort Geldig", "PARTNER").await;
     let email = "kort@testdorp.example";
-    let linked = app
-        .graphql(
-            Some(&fac),
-            LINK,
-            json!({"input": {"werkplaatsId": wp, "memberId": member, "subject": email}}),
-        )
-        .await;
-    assert_ok(&linked);
+    let (wp, _, _) = linked_member(&app, "Kort Geldig", email).await;
     // Expired 27 s ago: still inside the 30 s leeway for about 3 s more.
     let mut claims = claims(email);
     claims["exp"] = json!(now() - 27);
