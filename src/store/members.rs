@@ -76,11 +76,9 @@ pub(super) async fn write_access(
     }
 }
 
+/// Ends every token and sign-in link of the member.
 async fn revoke(tx: &mut Transaction<'_, Postgres>, member_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("update tokens set revoked_at = now() where member_id = $1 and revoked_at is null")
-        .bind(member_id)
-        .execute(&mut **tx)
-        .await?;
+    revoke_tokens(tx, member_id).await?;
     sqlx::query("delete from member_identities where member_id = $1")
         .bind(member_id)
         .execute(&mut **tx)
@@ -109,6 +107,17 @@ impl EventStore {
     }
 }
 
+async fn revoke_tokens(
+    tx: &mut Transaction<'_, Postgres>,
+    member_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update tokens set revoked_at = now() where member_id = $1 and revoked_at is null")
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl EventStore {
     /// The members `subject` signs in as, one per werkplaats at most.
     pub async fn identity_owners(&self, subject: &str) -> Result<Vec<TokenOwner>, StoreError> {
@@ -118,28 +127,6 @@ impl EventStore {
         .bind(subject)
         .fetch_all(&self.pool)
         .await?)
-    }
-
-    /// Whether the member still holds this token (or, without one, a
-    /// sign-in link): what an open connection asks after an access change.
-    pub async fn still_admitted(
-        &self,
-        member_id: Uuid,
-        token_hash: Option<&[u8]>,
-    ) -> Result<bool, StoreError> {
-        let query = match token_hash {
-            Some(hash) => sqlx::query_scalar::<_, bool>(
-                "select exists (select 1 from tokens where token_hash = $1 \
-                 and member_id = $2 and revoked_at is null)",
-            )
-            .bind(hash)
-            .bind(member_id),
-            None => sqlx::query_scalar::<_, bool>(
-                "select exists (select 1 from member_identities where member_id = $1)",
-            )
-            .bind(member_id),
-        };
-        Ok(query.fetch_one(&self.pool).await?)
     }
 
     /// Tells every instance that `member_id`'s access changed.
@@ -160,12 +147,7 @@ impl EventStore {
         token_hash: &[u8],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "update tokens set revoked_at = now() where member_id = $1 and revoked_at is null",
-        )
-        .bind(member_id)
-        .execute(&mut *tx)
-        .await?;
+        revoke_tokens(&mut tx, member_id).await?;
         sqlx::query(
             "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
         )
