@@ -373,7 +373,7 @@ impl Connection {
                     // An identity provider's token expires on its own: its
                     // connection checks it again at every ping.
                     if self.credentials.expires() {
-                        if let Err(close) = self.recheck(Ok(AccessWake::Everyone)).await {
+                        if let Err(close) = self.still_admitted().await {
                             return Some(close);
                         }
                     }
@@ -488,11 +488,17 @@ impl Connection {
             Err(broadcast::error::RecvError::Lagged(_)) => true,
             Err(broadcast::error::RecvError::Closed) => false,
         };
-        if !concerns {
-            return Ok(());
+        if concerns {
+            self.still_admitted().await
+        } else {
+            Ok(())
         }
-        let now = self.credentials.sign_in(&self.state.app).await;
-        match now {
+    }
+
+    /// Whether the credentials still admit the caller the connection was
+    /// acknowledged for; closes with 4403 when they do not.
+    async fn still_admitted(&self) -> Result<(), Close> {
+        match self.credentials.sign_in(&self.state.app).await {
             Ok(caller) if caller == self.session.caller() => Ok(()),
             Ok(_) | Err(AppError::Unauthenticated) => {
                 Err(Close::new(FORBIDDEN, "Forbidden: access revoked"))
