@@ -7,6 +7,7 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use super::oidc::Oidc;
+use super::tokens::Cached;
 use super::{App, AppError};
 use crate::domain::Actor;
 
@@ -90,13 +91,22 @@ impl App {
             })?;
             return self.signed_in(&subject, werkplaats).await.map(Some);
         }
-        match self.store.token_owner(&hash).await? {
-            Some(owner) => Ok(Some(Caller::Member {
-                member_id: owner.member_id,
-                werkplaats_id: owner.werkplaats_id,
-            })),
-            None => Err(AppError::Unauthenticated),
-        }
+        let owner = match self.tokens.get(&hash) {
+            Cached::Owner(owner) => owner,
+            Cached::Unknown(generation) => {
+                let owner = self
+                    .store
+                    .token_owner(&hash)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                self.tokens.keep(hash, owner, generation);
+                owner
+            }
+        };
+        Ok(Some(Caller::Member {
+            member_id: owner.member_id,
+            werkplaats_id: owner.werkplaats_id,
+        }))
     }
 
     /// The member a verified identity-provider subject acts as.
@@ -130,6 +140,7 @@ impl App {
                 self.store
                     .reissue_token(member_id, werkplaats_id, &hash)
                     .await?;
+                self.tokens.forget(member_id);
                 Ok(token)
             }
         }

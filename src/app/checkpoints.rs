@@ -1,40 +1,27 @@
 //! Checkpoints: recording the head an evaluator vouches for, and checking
 //! later that the chain still holds each recorded hash at its version.
 //!
-//! The domain knows no hashes, so the head hash is read here, under the
-//! writer's turn, and handed to the domain inside the command.
+//! The domain knows no hashes, so the head hash the writer keeps is handed
+//! to the domain inside the command, under the writer's turn.
 
-use uuid::Uuid;
-
+use super::heads::WriteHead;
 use super::{App, AppError, WerkplaatsAt};
 use crate::domain::Command;
 use crate::store::Verification;
 
-impl App {
-    /// `command` with the head it will be decided on filled in, when it is
-    /// a `RecordCheckpoint`; any other command as it is.
-    pub(super) async fn with_head(
-        &self,
-        stream: Uuid,
-        head: i64,
-        command: Command,
-    ) -> Result<Command, AppError> {
-        if !matches!(command, Command::RecordCheckpoint { .. }) {
-            return Ok(command);
-        }
-        let hash = self
-            .store
-            .read_stream(stream, head - 1, head, 1)
-            .await?
-            .pop()
-            .map(|event| event.hash)
-            .ok_or(AppError::NotFound)?;
-        Ok(Command::RecordCheckpoint {
-            version: head,
-            hash,
-        })
+/// `command` with the head it will be decided on filled in, when it is a
+/// `RecordCheckpoint`; any other command as it is.
+pub(super) fn with_head(head: Option<&WriteHead>, command: Command) -> Command {
+    match (command, head) {
+        (Command::RecordCheckpoint { .. }, Some(head)) => Command::RecordCheckpoint {
+            version: head.state.version,
+            hash: head.head.hash.clone(),
+        },
+        (command, _) => command,
     }
+}
 
+impl App {
     /// Recomputes the chain up to `werkplaats`'s version and checks that it
     /// holds each `(version, hash)`. The chain alone cannot catch a history
     /// rewritten and re-hashed from some point on; a hash recorded before

@@ -1,15 +1,18 @@
-//! Running a command: load, decide, append, fold.
+//! Running a command: take the stream's turn, decide on its head, append,
+//! fold.
 
 use std::sync::Arc;
 
 use uuid::Uuid;
 
+use super::checkpoints::with_head;
+use super::heads::WriteHead;
 use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
-use crate::domain::{decide, Command, Decided, Event, State};
+use crate::domain::{decide, Actor, Command, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{
-    AccessChange, AppendError, AppendRequest, Appended, MemberRecord, NewEvent, StreamChanged,
+    AccessChange, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent, StreamChanged,
 };
 
 /// How often a command is decided again after losing the race for its
@@ -88,7 +91,7 @@ impl App {
         let Command::CreateWerkplaats { werkplaats_id, .. } = command else {
             return Err(AppError::Internal(anyhow::anyhow!("not a creation")));
         };
-        self.run(caller, werkplaats_id, None, command, command_id)
+        self.run(caller, werkplaats_id, true, command, command_id)
             .await
     }
 
@@ -101,41 +104,64 @@ impl App {
         command_id: Option<Uuid>,
     ) -> Result<Executed, AppError> {
         let (caller, id) = self.visible(caller, werkplaats_id)?;
-        let loaded = self.load(id, i64::MAX).await?.ok_or(AppError::NotFound)?;
-        self.run(caller, id, Some(loaded), command, command_id)
-            .await
+        self.run(caller, id, false, command, command_id).await
     }
 
+    /// Takes the stream's turn, decides on its kept head and appends in
+    /// one round trip; see the `heads` module for why that is safe.
     #[tracing::instrument(skip_all, fields(werkplaats = %stream_id))]
     async fn run(
         &self,
         caller: Caller,
         stream_id: Uuid,
-        mut loaded: Option<Loaded>,
+        creating: bool,
         command: Command,
-        command_id: Option<Uuid>,
+        given_id: Option<Uuid>,
     ) -> Result<Executed, AppError> {
-        if let Some(command_id) = command_id {
-            if let Some(prior) = self.store.command(command_id).await? {
-                return self.replay(caller, stream_id, prior).await;
-            }
-        }
-        let command_id = command_id.unwrap_or_else(Uuid::new_v4);
+        let command_id = given_id.unwrap_or_else(Uuid::new_v4);
         let actor = caller.actor();
         let _turn = self.writers.lock(stream_id).await;
-        if loaded.is_some() {
-            // Folded before our turn came: take in what was appended meanwhile.
-            self.catch_up(stream_id, &mut loaded).await?;
-        }
+        let mut head = match creating {
+            true => None,
+            false => Some(
+                self.write_head(stream_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?,
+            ),
+        };
         let empty = State::default();
         for _ in 0..ATTEMPTS {
-            let state = loaded.as_ref().map_or(&empty, |l| &l.state);
-            let command = self
-                .with_head(stream_id, state.version, command.clone())
-                .await?;
-            let decided = decide(state, actor, command)
-                .map_err(|error| AppError::refused(error, loaded.as_ref().map(|l| &l.at)))?;
+            let state = head.as_ref().map_or(&empty, |h| &h.state);
+            if actor
+                .member_id()
+                .is_some_and(|id| state.departed.contains(&id))
+            {
+                // Their tokens went with the removal; this one was still
+                // cached on this instance for a moment.
+                self.keep_head(stream_id, head);
+                return Err(AppError::Unauthenticated);
+            }
+            let command = with_head(head.as_ref(), command.clone());
+            let decided = match decide(state, actor, command) {
+                Ok(decided) => decided,
+                Err(error) => {
+                    // A command sent again after it was accepted is decided
+                    // on the state it changed, and may then be refused: the
+                    // answer is the first one's all the same.
+                    let prior = match given_id {
+                        Some(id) => self.store.command(id).await?,
+                        None => None,
+                    };
+                    let refused = AppError::refused(error, head.as_ref().map(|h| &*h.at));
+                    self.keep_head(stream_id, head);
+                    return match prior {
+                        Some(prior) => self.replay(caller, stream_id, prior).await,
+                        None => Err(refused),
+                    };
+                }
+            };
             let (token, member) = issue_token(&decided);
+            let access = access_changes(&decided);
             let request = AppendRequest {
                 stream_id,
                 expected_version: state.version,
@@ -144,40 +170,45 @@ impl App {
                 actor: actor.member_id(),
                 events: decided.events.iter().map(new_event).collect(),
                 members: member.iter().cloned().collect(),
-                access: access_changes(&decided),
+                access: access.clone(),
             };
-            match self.store.append(request).await {
+            let on = head.as_ref().map(|h| h.head.clone());
+            match self.store.append_on(request, on).await {
                 Ok(Appended::Committed {
                     first_version,
                     last_version,
                     recorded_at,
+                    hash,
                 }) => {
-                    for (version, event) in (first_version..).zip(&decided.events) {
-                        let recorded = Recorded {
-                            version,
-                            recorded_at,
-                            actor: actor.member_id(),
-                            event,
-                        };
-                        Loaded::push(&mut loaded, recorded)?;
+                    for member_id in access.iter().filter_map(AccessChange::revoked) {
+                        self.tokens.forget(member_id);
                     }
-                    let mut loaded = loaded.ok_or_else(|| {
-                        AppError::Internal(anyhow::anyhow!("a command appended no events"))
-                    })?;
+                    let mut head = self.fold_committed(
+                        stream_id,
+                        head,
+                        &decided.events,
+                        first_version,
+                        actor,
+                        Head { hash, recorded_at },
+                    )?;
                     if let Some(member) = member {
-                        loaded.at.names.insert(member.member_id, Some(member.name));
+                        Arc::make_mut(&mut head.at)
+                            .names
+                            .insert(member.member_id, Some(member.name));
                     }
                     for event in &decided.events {
                         if let Event::MemberForgotten(e) = event {
-                            loaded.at.names.insert(e.member_id, None);
+                            Arc::make_mut(&mut head.at).names.insert(e.member_id, None);
                         }
                     }
+                    let werkplaats = head.at.clone();
+                    self.heads.keep(stream_id, head);
                     self.notifier.local(StreamChanged {
                         stream_id,
                         version: last_version,
                     });
                     return Ok(Executed {
-                        werkplaats: Arc::new(loaded.at),
+                        werkplaats,
                         events: decided.events,
                         version: last_version,
                         token,
@@ -188,24 +219,74 @@ impl App {
                     first_version,
                     last_version,
                 }) => {
+                    self.keep_head(stream_id, head);
                     let prior = (prior_stream, first_version, last_version);
                     return self.replay(caller, stream_id, prior).await;
                 }
                 // Another instance appended in between: decide again on the newer state.
-                Err(AppendError::WrongExpectedVersion { .. }) if loaded.is_some() => {
-                    self.catch_up(stream_id, &mut loaded).await?;
+                Err(AppendError::WrongExpectedVersion { .. }) if head.is_some() => {
+                    let kept = head.take().ok_or(AppError::NotFound)?;
+                    head = Some(self.catch_up_head(stream_id, kept).await?);
                 }
                 Err(AppendError::WrongExpectedVersion { current }) => {
                     return Err(AppError::Busy {
                         current_version: current,
                     })
                 }
+                // Whether it committed is unknown: the head is folded anew.
                 Err(AppendError::Store(error)) => return Err(error.into()),
             }
         }
         Err(AppError::Busy {
-            current_version: loaded.map_or(0, |l| l.state.version),
+            current_version: head.map_or(0, |h| h.state.version),
         })
+    }
+
+    fn keep_head(&self, stream_id: Uuid, head: Option<WriteHead>) {
+        if let Some(head) = head {
+            self.heads.keep(stream_id, head);
+        }
+    }
+
+    /// Folds a command's committed events into the head it was decided on
+    /// (none for a new werkplaats), keeping a snapshot when one is due.
+    fn fold_committed(
+        &self,
+        stream_id: Uuid,
+        head: Option<WriteHead>,
+        events: &[Event],
+        first_version: i64,
+        actor: Actor,
+        new_head: Head,
+    ) -> Result<WriteHead, AppError> {
+        let recorded = (first_version..)
+            .zip(events)
+            .map(|(version, event)| Recorded {
+                version,
+                recorded_at: new_head.recorded_at,
+                actor: actor.member_id(),
+                event,
+            });
+        let head = match head {
+            Some(mut head) => {
+                recorded.for_each(|r| head.push(r));
+                head.head = new_head;
+                head
+            }
+            None => {
+                let mut slot = None;
+                for r in recorded {
+                    Loaded::push(&mut slot, r)?;
+                }
+                let loaded = slot.ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!("a command appended no events"))
+                })?;
+                WriteHead::new(loaded, new_head)
+            }
+        };
+        self.snapshots
+            .passed(stream_id, &head.state, &head.at.view, &head.head.hash);
+        Ok(head)
     }
 
     /// The result of a command appended before under the same command id.
@@ -240,6 +321,7 @@ impl App {
                 self.store
                     .reissue_token(invited.member_id, stream_id, &hash)
                     .await?;
+                self.tokens.forget(invited.member_id);
                 token = Some(secret);
             }
         }

@@ -4,10 +4,10 @@
 use uuid::Uuid;
 
 use super::snapshots::Snapshot;
-use super::{App, AppError, Caller, WerkplaatsAt};
+use super::{changes_names, App, AppError, Caller, WerkplaatsAt};
 use crate::domain::{Event, State};
 use crate::projections::{Recorded, WerkplaatsView};
-use crate::store::StoredEvent;
+use crate::store::{Head, StoredEvent};
 
 /// How many events one read fetches while folding a long stream.
 const BATCH: i64 = 5_000;
@@ -86,6 +86,18 @@ impl App {
     /// Folds the stream up to and including `up_to`; `None` when it does not
     /// exist. Starts from the nearest snapshot when there is one.
     pub(super) async fn load(&self, id: Uuid, up_to: i64) -> Result<Option<Loaded>, AppError> {
+        Ok(self
+            .load_with_head(id, up_to)
+            .await?
+            .map(|(loaded, _)| loaded))
+    }
+
+    /// [`App::load`], with the last event folded.
+    pub(super) async fn load_with_head(
+        &self,
+        id: Uuid,
+        up_to: i64,
+    ) -> Result<Option<(Loaded, Head)>, AppError> {
         let base = self.snapshots.nearest(id, up_to);
         let mut loaded = match self.fold(id, up_to, base.as_deref()).await? {
             Some(loaded) => loaded,
@@ -98,7 +110,7 @@ impl App {
                 })?
             }
         };
-        if let Some(loaded) = &mut loaded {
+        if let Some((loaded, _)) = &mut loaded {
             loaded.at.names = self.store.member_names(id).await?;
         }
         Ok(loaded)
@@ -112,9 +124,9 @@ impl App {
         id: Uuid,
         up_to: i64,
         base: Option<&Snapshot>,
-    ) -> Result<Option<Option<Loaded>>, AppError> {
+    ) -> Result<Option<Option<(Loaded, Head)>>, AppError> {
         let mut loaded = base.map(Snapshot::to_loaded);
-        let mut hash = None;
+        let mut head = None;
         // Event `base.version` is read again, to check the snapshot by its hash.
         let mut after = base.map_or(0, |b| b.version() - 1);
         let mut check = base;
@@ -123,7 +135,7 @@ impl App {
             if let Some(base) = check.take() {
                 match batch.first() {
                     Some(first) if first.version == base.version() && first.hash == base.hash() => {
-                        hash = Some(first.hash.clone());
+                        head = Some(head_of(first));
                     }
                     _ => return Ok(None),
                 }
@@ -138,18 +150,20 @@ impl App {
                 }
                 Loaded::push_stored(&mut loaded, stored)?;
                 if let Some(loaded) = &loaded {
-                    self.snapshots.passed(id, loaded, &stored.hash);
+                    self.snapshots
+                        .passed(id, &loaded.state, &loaded.at.view, &stored.hash);
                 }
-                hash = Some(stored.hash.clone());
+                head = Some(head_of(stored));
             }
             if (batch.len() as i64) < BATCH {
                 break;
             }
         }
-        if let (Some(loaded), Some(hash)) = (&loaded, &hash) {
-            self.snapshots.reached(id, loaded, hash);
+        if let (Some(loaded), Some(head)) = (&loaded, &head) {
+            self.snapshots
+                .reached(id, &loaded.state, &loaded.at.view, &head.hash);
         }
-        Ok(Some(loaded))
+        Ok(Some(loaded.zip(head)))
     }
 
     /// Folds the events appended since `loaded` was read.
@@ -158,6 +172,7 @@ impl App {
         id: Uuid,
         slot: &mut Option<Loaded>,
     ) -> Result<(), AppError> {
+        let mut renamed = false;
         loop {
             let after = slot.as_ref().map_or(0, |l| l.state.version);
             let batch = self.store.read_stream(id, after, i64::MAX, BATCH).await?;
@@ -165,12 +180,20 @@ impl App {
                 break;
             }
             for stored in &batch {
+                renamed |= changes_names(&stored.event_type);
                 Loaded::push_stored(slot, stored)?;
             }
         }
-        if let Some(loaded) = slot {
+        if let Some(loaded) = slot.as_mut().filter(|_| renamed) {
             loaded.at.names = self.store.member_names(id).await?;
         }
         Ok(())
+    }
+}
+
+pub(super) fn head_of(stored: &StoredEvent) -> Head {
+    Head {
+        hash: stored.hash.clone(),
+        recorded_at: stored.recorded_at,
     }
 }

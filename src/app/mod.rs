@@ -1,11 +1,13 @@
 //! Command handling and reads: the one place where a request's whole path is
 //! visible.
 //!
-//! A command goes: authenticate the caller → find the werkplaats it may see
-//! → load (fold the stream) → `domain::decide` → `EventStore::append` with
-//! the version it was decided on → fold the new events into the read model.
-//! When another command got in between, the append reports the stream's new
-//! version and the command is decided again on the newer state: partners
+//! A command goes: authenticate the caller (a cached token lookup) → find
+//! the werkplaats it may see → take the stream's turn → its kept head (or a
+//! fold of the stream) → `domain::decide` → `EventStore::append_on` with
+//! the version and head hash it was decided on → fold the new events into
+//! the head. When another command got in between, the append reports the
+//! stream's new version and the command is decided again on the newer
+//! state: partners
 //! editing different items never see each other's edits as conflicts, and
 //! no update is ever lost. Only a stale `expectedVersion` on the same item
 //! (the domain's rule) is a `CONFLICT` for the client.
@@ -17,6 +19,7 @@ mod commands;
 mod error;
 mod feed;
 mod follow;
+mod heads;
 mod load;
 mod locks;
 mod oidc;
@@ -25,6 +28,7 @@ mod queries;
 mod rate_limit;
 pub mod render;
 mod snapshots;
+mod tokens;
 mod watch;
 
 use std::collections::HashMap;
@@ -66,6 +70,10 @@ pub struct App {
     presence: Presence,
     feeds: feed::Feeds,
     snapshots: snapshots::Snapshots,
+    /// The newest fold of each werkplaats being written.
+    heads: heads::WriteHeads,
+    /// Who holds which token, as far as this instance knows.
+    tokens: tokens::TokenCache,
     /// Sign-in with the identity provider, when one is configured.
     oidc: Option<Arc<Oidc>>,
 }
@@ -74,12 +82,14 @@ impl App {
     pub fn new(store: EventStore, notifier: Notifier, admin_token: &str) -> App {
         App {
             presence: Presence::start(store.clone(), &notifier),
+            tokens: tokens::TokenCache::start(notifier.access_changes()),
             store,
             notifier,
             admin_token_hash: hash_token(admin_token),
             writers: locks::StreamLocks::default(),
             feeds: feed::Feeds::default(),
             snapshots: snapshots::Snapshots::new(0, 1),
+            heads: heads::WriteHeads::default(),
             oidc: None,
         }
     }

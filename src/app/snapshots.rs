@@ -116,21 +116,21 @@ impl Snapshots {
 
     /// Called by a fold after each event: keeps a snapshot when the fold
     /// has just passed a multiple of `every` and none is kept for it yet.
-    pub fn passed(&self, id: Uuid, loaded: &Loaded, hash: &str) {
-        let version = loaded.state.version;
+    pub fn passed(&self, id: Uuid, state: &State, view: &WerkplaatsView, hash: &str) {
+        let version = state.version;
         if !self.enabled() || version % self.every != 0 {
             return;
         }
         if self.lock().entries.contains_key(&(id, version)) {
             return;
         }
-        self.insert(id, loaded, hash);
+        self.insert(id, state, view, hash);
     }
 
     /// Called at the end of a load: keeps the fold as the werkplaats's head
     /// when it reaches further than the head kept so far.
-    pub fn reached(&self, id: Uuid, loaded: &Loaded, hash: &str) {
-        let version = loaded.state.version;
+    pub fn reached(&self, id: Uuid, state: &State, view: &WerkplaatsView, hash: &str) {
+        let version = state.version;
         if !self.enabled() {
             return;
         }
@@ -142,7 +142,7 @@ impl Snapshots {
             inner.entries.contains_key(&(id, version))
         };
         if !kept {
-            self.insert(id, loaded, hash);
+            self.insert(id, state, view, hash);
         }
         let mut inner = self.lock();
         let previous = inner.heads.insert(id, version);
@@ -159,11 +159,11 @@ impl Snapshots {
         inner.heads.remove(&id);
     }
 
-    fn insert(&self, id: Uuid, loaded: &Loaded, hash: &str) {
+    fn insert(&self, id: Uuid, state: &State, view: &WerkplaatsView, hash: &str) {
         // Cloned outside the lock: a large werkplaats takes a while to copy.
         let snapshot = Arc::new(Snapshot {
-            state: loaded.state.clone(),
-            view: loaded.at.view.clone(),
+            state: state.clone(),
+            view: view.clone(),
             hash: hash.to_owned(),
         });
         let mut inner = self.lock();

@@ -1,10 +1,25 @@
-//! Appending a command's events: atomic, optimistic, idempotent.
+//! Appending a command's events: atomic, optimistic, idempotent — and
+//! grouped.
+//!
+//! A command is one call of the SQL function `append_commands` (see its
+//! migration): it checks the command id, locks the stream's row, compares
+//! the stream's version and head hash with the ones the command was decided
+//! on, inserts the events with the hashes computed here, advances the head
+//! and records the command id, in one round trip. The caller that knows the
+//! head (the application keeps it cached) passes it to
+//! [`EventStore::append_on`]; [`EventStore::append`] reads it first.
+//!
+//! Commands for different streams that arrive while an earlier group is
+//! being written share one call, and so one transaction and one commit
+//! ([`commit`](super::commit)). Commands that also write members or access
+//! changes (invitations, removals, sign-in links) are rare and take a
+//! transaction of their own.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Postgres, Transaction};
+use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::members::{write_access, AccessChange};
+use super::members::{write_access, AccessChange, ACCESS_CHANNEL};
 use super::{chain, EventStore, StoreError};
 use crate::timestamp;
 
@@ -41,15 +56,24 @@ pub struct AppendRequest {
     pub access: Vec<AccessChange>,
 }
 
+/// The last event of a stream as the command saw it: the next event chains
+/// to its hash, and is never recorded before it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head {
+    pub hash: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// What an append did.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Appended {
     /// The events were stored with versions `first..=last`, each recorded at
-    /// `recorded_at`.
+    /// `recorded_at`; `hash` is the hash of the last one, the new head.
     Committed {
         first_version: i64,
         last_version: i64,
         recorded_at: DateTime<Utc>,
+        hash: String,
     },
     /// This command id was appended before, as these versions of that stream.
     Duplicate {
@@ -61,7 +85,8 @@ pub enum Appended {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {
-    /// Another command was appended since the caller read the stream.
+    /// Another command was appended since the caller read the stream, or
+    /// the stream's head is not the one the caller saw.
     #[error("the stream is at version {current}, not the expected one")]
     WrongExpectedVersion { current: i64 },
     #[error(transparent)]
@@ -74,265 +99,274 @@ impl From<sqlx::Error> for AppendError {
     }
 }
 
+/// A request with its events' hashes and time, ready to be written.
+pub(super) struct Prepared {
+    pub request: AppendRequest,
+    head_hash: Option<String>,
+    recorded_at: DateTime<Utc>,
+    event_ids: Vec<Uuid>,
+    hashes: Vec<String>,
+}
+
+impl Prepared {
+    fn new(request: AppendRequest, head: Option<Head>) -> Prepared {
+        // recordedAt never decreases within a stream, even across instances
+        // whose clocks disagree a little.
+        let now = timestamp::now();
+        let recorded_at = head.as_ref().map_or(now, |h| h.recorded_at.max(now));
+        let head_hash = head.map(|h| h.hash);
+        let mut prev = head_hash.clone();
+        let hashes = (request.expected_version + 1..)
+            .zip(&request.events)
+            .map(|(version, event)| {
+                let hash = chain::event_hash(
+                    prev.as_deref(),
+                    request.stream_id,
+                    version,
+                    event.event_type,
+                    request.actor,
+                    recorded_at,
+                    &event.payload,
+                );
+                prev = Some(hash.clone());
+                hash
+            })
+            .collect();
+        Prepared {
+            event_ids: request.events.iter().map(|_| Uuid::new_v4()).collect(),
+            request,
+            head_hash,
+            recorded_at,
+            hashes,
+        }
+    }
+
+    /// Whether it writes more than events, and so needs a transaction of
+    /// its own.
+    fn writes_members(&self) -> bool {
+        !self.request.members.is_empty() || !self.request.access.is_empty()
+    }
+
+    pub(super) fn outcome(&self, row: &Outcome) -> Result<Appended, AppendError> {
+        match row.status {
+            0 => {
+                crate::ops::metrics::appended(self.request.events.len() as i64);
+                Ok(Appended::Committed {
+                    first_version: row.first_version.unwrap_or_default(),
+                    last_version: row.last_version,
+                    recorded_at: self.recorded_at,
+                    hash: self.hashes.last().cloned().unwrap_or_default(),
+                })
+            }
+            1 => Ok(Appended::Duplicate {
+                stream_id: row.stream_id,
+                first_version: row.first_version.unwrap_or_default(),
+                last_version: row.last_version,
+            }),
+            _ => Err(AppendError::WrongExpectedVersion {
+                current: row.last_version,
+            }),
+        }
+    }
+}
+
+/// One row of `append_commands`: what became of one command.
 #[derive(sqlx::FromRow)]
-struct Head {
-    version: i64,
+pub(super) struct Outcome {
+    status: i16,
+    stream_id: Uuid,
+    first_version: Option<i64>,
+    last_version: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredHead {
     head_hash: Option<String>,
     head_recorded_at: Option<DateTime<Utc>>,
 }
 
-#[derive(sqlx::FromRow)]
-struct PriorCommand {
-    stream_id: Uuid,
-    first_version: i64,
-    last_version: i64,
-}
-
-impl From<PriorCommand> for Appended {
-    fn from(prior: PriorCommand) -> Self {
-        Appended::Duplicate {
-            stream_id: prior.stream_id,
-            first_version: prior.first_version,
-            last_version: prior.last_version,
-        }
-    }
-}
-
 impl EventStore {
-    /// Appends all events of one command in one transaction, or nothing.
+    /// Appends all events of one command atomically, or nothing, reading
+    /// the stream's head first. For callers that do not keep the head.
     #[tracing::instrument(skip_all, fields(stream = %request.stream_id, expected = request.expected_version))]
     pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
-        if let Some(prior) = self.prior_command(request.command_id).await? {
-            return Ok(prior.into());
+        let stored = sqlx::query_as::<_, StoredHead>(
+            "select head_hash, head_recorded_at from streams where id = $1 and version = $2",
+        )
+        .bind(request.stream_id)
+        .bind(request.expected_version)
+        .fetch_optional(&self.pool)
+        .await?;
+        let head = stored.and_then(|s| {
+            Some(Head {
+                hash: s.head_hash?,
+                recorded_at: s.head_recorded_at?,
+            })
+        });
+        self.append_on(request, head).await
+    }
+
+    /// Appends all events of one command atomically, or nothing, decided on
+    /// `head` (the stream's last event; `None` for a new stream). When the
+    /// stream's head is another, the append is refused with its version.
+    #[tracing::instrument(skip_all, fields(stream = %request.stream_id, expected = request.expected_version))]
+    pub async fn append_on(
+        &self,
+        request: AppendRequest,
+        head: Option<Head>,
+    ) -> Result<Appended, AppendError> {
+        let prepared = Prepared::new(request, head);
+        if prepared.writes_members() {
+            let appended = self.append_with_members(&prepared).await;
+            duplicate_or(&self.pool, &prepared, appended).await
+        } else {
+            self.committer().submit(prepared).await
         }
+    }
+
+    /// Events and members in one transaction. Revocations are announced
+    /// inside it, so that the announcement cannot get lost after the commit.
+    async fn append_with_members(&self, prepared: &Prepared) -> Result<Appended, AppendError> {
         let mut tx = self.pool.begin().await?;
-        match write(&mut tx, &request, self.notify_in_transaction).await {
-            Ok(appended) => match tx.commit().await {
-                Ok(()) => {
-                    if let Appended::Committed {
-                        first_version,
-                        last_version,
-                        ..
-                    } = appended
-                    {
-                        crate::ops::metrics::appended(last_version - first_version + 1);
-                    }
-                    if !self.notify_in_transaction {
-                        self.notify_after_commit(&request, &appended).await;
-                    }
-                    self.announce_revocations(&request).await;
-                    Ok(appended)
-                }
-                Err(error) => self.duplicate_or(request.command_id, error.into()).await,
-            },
-            Err(error) => {
-                // Rolls back; a concurrent twin of this command may have won.
-                drop(tx);
-                self.duplicate_or(request.command_id, error).await
+        let rows = write_group(&mut *tx, &[prepared], true).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| StoreError::Database(sqlx::Error::RowNotFound))?;
+        let appended = prepared.outcome(row)?;
+        if !matches!(appended, Appended::Committed { .. }) {
+            return Ok(appended);
+        }
+        let request = &prepared.request;
+        for member in &request.members {
+            sqlx::query(
+                "insert into member_profiles (member_id, werkplaats_id, name) values ($1, $2, $3)",
+            )
+            .bind(member.member_id)
+            .bind(request.stream_id)
+            .bind(&member.name)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
+            )
+            .bind(&member.token_hash)
+            .bind(member.member_id)
+            .bind(request.stream_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for change in &request.access {
+            write_access(&mut tx, request.stream_id, change).await?;
+            if let Some(member_id) = change.revoked() {
+                sqlx::query("select pg_notify($1, $2)")
+                    .bind(ACCESS_CHANNEL)
+                    .bind(member_id.to_string())
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
-    }
-
-    /// Outside the transaction, so writers do not queue on the global lock
-    /// NOTIFY takes at commit. Should the process die right here, followers
-    /// find the events on their next poll.
-    async fn notify_after_commit(&self, request: &AppendRequest, appended: &Appended) {
-        let Appended::Committed { last_version, .. } = appended else {
-            return;
-        };
-        if let Err(error) = notify(&self.pool, request.stream_id, *last_version).await {
-            tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
-        }
-    }
-
-    /// The revocation itself is committed; telling open connections is a
-    /// wake-up only (they also check their credentials every ping), so a
-    /// failure here delays the closing, never undoes the revocation.
-    async fn announce_revocations(&self, request: &AppendRequest) {
-        for member_id in request.access.iter().filter_map(AccessChange::revoked) {
-            if let Err(error) = self.announce_access_change(member_id).await {
-                tracing::warn!(%error, "announcing a revoked member failed");
-            }
-        }
+        tx.commit().await?;
+        Ok(appended)
     }
 
     /// Where an earlier command with this id went: `(stream, first version,
     /// last version)`.
     pub async fn command(&self, command_id: Uuid) -> Result<Option<(Uuid, i64, i64)>, StoreError> {
-        Ok(self
-            .prior_command(command_id)
-            .await?
-            .map(|p| (p.stream_id, p.first_version, p.last_version)))
-    }
-
-    async fn prior_command(&self, command_id: Uuid) -> Result<Option<PriorCommand>, StoreError> {
-        Ok(sqlx::query_as::<_, PriorCommand>(
-            "select stream_id, first_version, last_version from commands where command_id = $1",
-        )
-        .bind(command_id)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
-    /// A failed append of a command that meanwhile committed through a
-    /// concurrent retry is that retry's result, not an error.
-    async fn duplicate_or(
-        &self,
-        command_id: Uuid,
-        error: AppendError,
-    ) -> Result<Appended, AppendError> {
-        match self.prior_command(command_id).await? {
-            Some(prior) => Ok(prior.into()),
-            None => Err(error),
-        }
+        Ok(prior_command(&self.pool, command_id).await?)
     }
 }
 
-/// Wakes the followers of `stream` on every instance. A wake-up only:
-/// followers read the table from their last version, so a lost
-/// notification costs latency, never an event.
-async fn notify<'e>(
-    executor: impl sqlx::PgExecutor<'e>,
-    stream: Uuid,
-    version: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("select pg_notify($1, $2)")
-        .bind(super::CHANNEL)
-        .bind(format!("{stream}:{version}"))
-        .execute(executor)
-        .await?;
-    Ok(())
+async fn prior_command(
+    pool: &PgPool,
+    command_id: Uuid,
+) -> Result<Option<(Uuid, i64, i64)>, sqlx::Error> {
+    sqlx::query_as::<_, (Uuid, i64, i64)>(
+        "select stream_id, first_version, last_version from commands where command_id = $1",
+    )
+    .bind(command_id)
+    .fetch_optional(pool)
+    .await
 }
 
-async fn write(
-    tx: &mut Transaction<'_, Postgres>,
-    request: &AppendRequest,
-    notify_in_transaction: bool,
+/// A failed append of a command that meanwhile committed through a twin
+/// with the same command id (which made it fail) is that twin's result.
+pub(super) async fn duplicate_or(
+    pool: &PgPool,
+    prepared: &Prepared,
+    appended: Result<Appended, AppendError>,
 ) -> Result<Appended, AppendError> {
-    if request.expected_version == 0 {
-        sqlx::query("insert into streams (id) values ($1) on conflict (id) do nothing")
-            .bind(request.stream_id)
-            .execute(&mut **tx)
-            .await?;
+    let Err(error) = appended else {
+        return appended;
+    };
+    match prior_command(pool, prepared.request.command_id).await? {
+        Some((stream_id, first_version, last_version)) => Ok(Appended::Duplicate {
+            stream_id,
+            first_version,
+            last_version,
+        }),
+        None => Err(error),
     }
-    // The row lock makes check-and-append atomic per stream; writers of
-    // other streams never wait for it.
-    let head = sqlx::query_as::<_, Head>(
-        "select version, head_hash, head_recorded_at from streams where id = $1 for update",
-    )
-    .bind(request.stream_id)
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or(AppendError::WrongExpectedVersion { current: 0 })?;
-    if head.version != request.expected_version {
-        return Err(AppendError::WrongExpectedVersion {
-            current: head.version,
-        });
-    }
-
-    // recordedAt never decreases within a stream, even across instances
-    // whose clocks disagree a little.
-    let now = timestamp::now();
-    let recorded_at = head.head_recorded_at.map_or(now, |last| last.max(now));
-    let mut prev_hash = head.head_hash;
-    let mut version = head.version;
-    for event in &request.events {
-        version += 1;
-        let hash = chain::event_hash(
-            prev_hash.as_deref(),
-            request.stream_id,
-            version,
-            event.event_type,
-            request.actor,
-            recorded_at,
-            &event.payload,
-        );
-        sqlx::query(
-            "insert into events (stream_id, version, event_id, event_type, schema_version, \
-             payload, actor_id, command_id, correlation_id, recorded_at, hash, prev_hash) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        )
-        .bind(request.stream_id)
-        .bind(version)
-        .bind(Uuid::new_v4())
-        .bind(event.event_type)
-        .bind(event.schema_version)
-        .bind(&event.payload)
-        .bind(request.actor)
-        .bind(request.command_id)
-        .bind(request.correlation_id)
-        .bind(recorded_at)
-        .bind(&hash)
-        .bind(&prev_hash)
-        .execute(&mut **tx)
-        .await
-        .map_err(|error| on_constraint(error, "events_stream_version_key", version - 1))?;
-        prev_hash = Some(hash);
-    }
-
-    sqlx::query(
-        "update streams set version = $2, head_hash = $3, head_recorded_at = $4 where id = $1",
-    )
-    .bind(request.stream_id)
-    .bind(version)
-    .bind(&prev_hash)
-    .bind(recorded_at)
-    .execute(&mut **tx)
-    .await?;
-
-    let first_version = request.expected_version + 1;
-    sqlx::query(
-        "insert into commands (command_id, stream_id, first_version, last_version) \
-         values ($1, $2, $3, $4)",
-    )
-    .bind(request.command_id)
-    .bind(request.stream_id)
-    .bind(first_version)
-    .bind(version)
-    .execute(&mut **tx)
-    .await?;
-
-    for member in &request.members {
-        sqlx::query(
-            "insert into member_profiles (member_id, werkplaats_id, name) values ($1, $2, $3)",
-        )
-        .bind(member.member_id)
-        .bind(request.stream_id)
-        .bind(&member.name)
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(
-            "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
-        )
-        .bind(&member.token_hash)
-        .bind(member.member_id)
-        .bind(request.stream_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-
-    for change in &request.access {
-        write_access(tx, request.stream_id, change).await?;
-    }
-
-    if notify_in_transaction {
-        notify(&mut **tx, request.stream_id, version).await?;
-    }
-
-    Ok(Appended::Committed {
-        first_version,
-        last_version: version,
-        recorded_at,
-    })
 }
 
-/// Turns a unique violation of `constraint` into a version conflict: the
-/// one place where the database, not the row lock, reports a lost race.
-fn on_constraint(error: sqlx::Error, constraint: &str, current: i64) -> AppendError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
-            AppendError::WrongExpectedVersion { current }
+/// Writes a group of commands, ordered by stream, in one statement; one
+/// outcome per command, in the group's order.
+pub(super) async fn write_group<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    group: &[&Prepared],
+    notify: bool,
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    let events: usize = group.iter().map(|p| p.request.events.len()).sum();
+    let mut e_id = Vec::with_capacity(events);
+    let mut e_type = Vec::with_capacity(events);
+    let mut e_schema = Vec::with_capacity(events);
+    let mut e_payload = Vec::with_capacity(events);
+    let mut e_hash = Vec::with_capacity(events);
+    for prepared in group {
+        e_id.extend_from_slice(&prepared.event_ids);
+        e_hash.extend(prepared.hashes.iter().map(String::as_str));
+        for event in &prepared.request.events {
+            e_type.push(event.event_type);
+            e_schema.push(event.schema_version);
+            e_payload.push(&event.payload);
         }
-        _ => error.into(),
     }
+    let column = |f: fn(&AppendRequest) -> Uuid| group.iter().map(|p| f(&p.request)).collect();
+    let c_stream: Vec<Uuid> = column(|r| r.stream_id);
+    let c_command: Vec<Uuid> = column(|r| r.command_id);
+    let c_correlation: Vec<Uuid> = column(|r| r.correlation_id);
+    sqlx::query_as::<_, Outcome>(
+        "select status, stream_id, first_version, last_version from append_commands(\
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(c_stream)
+    .bind(
+        group
+            .iter()
+            .map(|p| p.request.expected_version)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        group
+            .iter()
+            .map(|p| p.head_hash.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(c_command)
+    .bind(c_correlation)
+    .bind(group.iter().map(|p| p.request.actor).collect::<Vec<_>>())
+    .bind(group.iter().map(|p| p.recorded_at).collect::<Vec<_>>())
+    .bind(
+        group
+            .iter()
+            .map(|p| i32::try_from(p.request.events.len()).unwrap_or(i32::MAX))
+            .collect::<Vec<_>>(),
+    )
+    .bind(e_id)
+    .bind(e_type)
+    .bind(e_schema)
+    .bind(e_payload)
+    .bind(e_hash)
+    .bind(notify)
+    .fetch_all(executor)
+    .await
 }

@@ -129,16 +129,6 @@ impl EventStore {
         .await?)
     }
 
-    /// Tells every instance that `member_id`'s access changed.
-    pub async fn announce_access_change(&self, member_id: Uuid) -> Result<(), StoreError> {
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(ACCESS_CHANNEL)
-            .bind(member_id.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Replaces every live token of a member with a new one.
     pub async fn reissue_token(
         &self,
@@ -156,8 +146,13 @@ impl EventStore {
         .bind(werkplaats_id)
         .execute(&mut *tx)
         .await?;
+        // Inside the transaction, so that it cannot get lost after the commit.
+        sqlx::query("select pg_notify($1, $2)")
+            .bind(ACCESS_CHANNEL)
+            .bind(member_id.to_string())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        self.announce_access_change(member_id).await?;
         Ok(())
     }
 }

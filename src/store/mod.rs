@@ -1,26 +1,32 @@
 //! The event store, on PostgreSQL.
 //!
 //! Each werkplaats is a stream of events with gapless versions from 1. This
-//! module is the only code that writes them: [`EventStore::append`] writes
-//! all events of one command in one transaction after checking the version
-//! the command was decided on, chains each event's SHA-256 hash to the one
-//! before, and wakes listeners with `NOTIFY`. A trigger refuses every UPDATE
+//! module is the only code that writes them: [`EventStore::append_on`]
+//! writes all events of one command atomically after checking the version
+//! and head the command was decided on, chains each event's SHA-256 hash to
+//! the one before, and wakes listeners with `NOTIFY`; commands for other
+//! streams arriving at the same time share its transaction (`commit`). A trigger refuses every UPDATE
 //! and DELETE on events. The store knows payloads only as JSON; what they
 //! mean is the domain's business.
 
 mod append;
 mod chain;
+mod commit;
 mod members;
 mod notify;
 mod read;
 mod verify;
+
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use uuid::Uuid;
 
-pub use append::{AppendError, AppendRequest, Appended, MemberRecord, NewEvent};
+use commit::Committer;
+
+pub use append::{AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent};
 pub use chain::event_hash;
 pub use members::{AccessChange, TokenOwner, ACCESS_CHANNEL};
 pub use notify::{
@@ -60,6 +66,9 @@ pub struct EventStore {
     /// Whether `NOTIFY` is sent inside the append transaction (see
     /// `Config::notify_in_transaction`).
     notify_in_transaction: bool,
+    /// The group-commit writers, started with the first append (a store
+    /// can be made outside a runtime).
+    committer: Arc<OnceLock<Committer>>,
 }
 
 impl EventStore {
@@ -67,14 +76,21 @@ impl EventStore {
         EventStore {
             pool,
             notify_in_transaction: false,
+            committer: Arc::default(),
         }
     }
 
     pub fn notifying_in_transaction(self, inside: bool) -> Self {
         EventStore {
             notify_in_transaction: inside,
+            committer: Arc::default(),
             ..self
         }
+    }
+
+    fn committer(&self) -> &Committer {
+        self.committer
+            .get_or_init(|| Committer::start(self.pool.clone(), self.notify_in_transaction))
     }
 
     /// Connects to `url`, creating the database when it does not exist yet.
@@ -87,8 +103,11 @@ impl EventStore {
                 }
             }
         }
+        // No ping before every acquire: a broken connection fails its
+        // query, and the commands' callers retry with the same command id.
         let pool = PgPoolOptions::new()
             .max_connections(pool_size)
+            .test_before_acquire(false)
             .connect(url)
             .await?;
         Ok(EventStore::new(pool))
@@ -127,5 +146,26 @@ impl EventStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("select 1").execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+/// Wakes the followers of each `(stream, version)` on every instance, in one
+/// statement after the commit, so that writers do not queue on the global
+/// lock `NOTIFY` takes at commit. A wake-up only: should it fail, or the
+/// process die first, followers find the events on their next poll.
+async fn notify_streams(pool: &PgPool, changed: impl Iterator<Item = (Uuid, i64)>) {
+    let payloads: Vec<String> = changed
+        .map(|(stream, version)| format!("{stream}:{version}"))
+        .collect();
+    if payloads.is_empty() {
+        return;
+    }
+    let sent = sqlx::query("select pg_notify($1, payload) from unnest($2::text[]) as payload")
+        .bind(CHANNEL)
+        .bind(payloads)
+        .execute(pool)
+        .await;
+    if let Err(error) = sent {
+        tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
     }
 }

@@ -933,3 +933,141 @@ async fn awkward_numbers_keep_the_chain_valid() {
     );
     println!("awkward numbers: {version} events, chain valid");
 }
+
+/// Streams written by one burst of the group-commit test.
+const GROUPED: usize = 24;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
+    let app = spawn_app().await;
+    let streams: Vec<Uuid> = (0..GROUPED).map(|_| Uuid::new_v4()).collect();
+    for stream in &streams {
+        let created = app
+            .store
+            .append(request(*stream, 0, Uuid::new_v4(), vec![created(*stream)]))
+            .await
+            .unwrap();
+        assert!(matches!(
+            created,
+            Appended::Committed {
+                last_version: 1,
+                ..
+            }
+        ));
+    }
+    // Bursts until one group held several commands: the writers take
+    // whatever is queued, so a burst of concurrent commands shares commits.
+    let mut shared_a_commit = false;
+    for burst in 1..=20i64 {
+        let taken = Uuid::new_v4();
+        let results = futures::future::join_all(streams.iter().enumerate().map(|(i, stream)| {
+            let store = app.store.clone();
+            let stream = *stream;
+            tokio::spawn(async move {
+                let (expected, command_id, events) = match i {
+                    // Decided on a version the stream has left: refused.
+                    0 => (burst - 1, Uuid::new_v4(), vec![problem("Te laat".into())]),
+                    // The command id of stream 2's command: one of the two
+                    // commits, the other is its duplicate.
+                    1 | 2 => (burst, taken, vec![problem(format!("Tweeling {i}"))]),
+                    // A payload PostgreSQL refuses fails the group's
+                    // statement: the others are written all the same.
+                    3 => (
+                        burst,
+                        Uuid::new_v4(),
+                        vec![NewEvent {
+                            payload: json!({ "title": "nul\u{0}teken" }),
+                            ..problem("Kapot".into())
+                        }],
+                    ),
+                    _ => (
+                        burst,
+                        Uuid::new_v4(),
+                        vec![problem(format!("Burst {burst}"))],
+                    ),
+                };
+                (
+                    i,
+                    store
+                        .append(request(stream, expected, command_id, events))
+                        .await,
+                )
+            })
+        }))
+        .await;
+        let mut twins = Vec::new();
+        for result in results {
+            match result.unwrap() {
+                (0, Err(AppendError::WrongExpectedVersion { current })) => {
+                    assert_eq!(current, burst)
+                }
+                (0, other) => panic!("a stale command was not refused: {other:?}"),
+                (1 | 2, Ok(appended)) => twins.push(appended),
+                (3, Err(AppendError::Store(_))) => {}
+                (3, other) => panic!("a payload PostgreSQL refuses was stored: {other:?}"),
+                (
+                    _,
+                    Ok(Appended::Committed {
+                        first_version,
+                        last_version,
+                        ..
+                    }),
+                ) => assert_eq!((first_version, last_version), (burst + 1, burst + 1)),
+                (i, other) => panic!("command {i} of burst {burst} failed: {other:?}"),
+            }
+        }
+        let committed = twins
+            .iter()
+            .filter(|t| matches!(t, Appended::Committed { .. }))
+            .count();
+        assert_eq!(committed, 1, "{twins:?}");
+        assert!(
+            twins
+                .iter()
+                .any(|t| matches!(t, Appended::Duplicate { .. })),
+            "{twins:?}"
+        );
+        // Streams 0, 3 and one of the twins' stay behind; keep them in step
+        // with the burst, so that every stream is at version burst + 1.
+        for (i, stream) in streams.iter().enumerate().take(4) {
+            if app.store.stream_version(*stream).await.unwrap() == Some(burst) {
+                let caught_up = app
+                    .store
+                    .append(request(
+                        *stream,
+                        burst,
+                        Uuid::new_v4(),
+                        vec![problem(format!("Inhalen {i}"))],
+                    ))
+                    .await
+                    .unwrap();
+                assert!(matches!(caught_up, Appended::Committed { .. }));
+            }
+        }
+        let largest_group: i64 = sqlx::query_scalar(
+            "select coalesce(max(n), 0) from (select count(distinct stream_id) as n \
+             from events where version = $1 group by transaction_id) as groups",
+        )
+        .bind(burst + 1)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if largest_group > 1 {
+            shared_a_commit = true;
+            break;
+        }
+    }
+    assert!(shared_a_commit, "no two commands ever shared a commit");
+    for stream in &streams {
+        let rows = stored_rows(&app, *stream).await;
+        let versions: Vec<i64> = rows.iter().map(|(v, _)| *v).collect();
+        assert_eq!(versions, (1..=rows.len() as i64).collect::<Vec<_>>());
+        assert!(
+            app.store
+                .verify(*stream, rows.len() as i64)
+                .await
+                .unwrap()
+                .valid
+        );
+    }
+}
