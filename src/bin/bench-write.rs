@@ -848,7 +848,7 @@ impl Point {
         let _ = writeln!(
             out,
             "  {:<22} {:>10} {:>9} {:>9} {:>9} {:>7}",
-            "path", "writes/s", "p50 ms", "p99 ms", "writes", "failed"
+            "path", "commands/s", "p50 ms", "p99 ms", "writes", "failed"
         );
         for (name, m) in self.paths() {
             let _ = writeln!(
@@ -884,7 +884,7 @@ fn summary(args: &BenchArgs, pool_size: u32, points: &[Point]) -> String {
     let _ = writeln!(
         out,
         "\n`bench-write --writers {} --seconds {}`: server pool {pool_size}, Message DB-style \
-         lock on the {}; writes/s (p50 / p99 ms)\n",
+         lock on the {}; commands/s (p50 / p99 ms)\n",
         args.writers
             .iter()
             .map(usize::to_string)
