@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
-use crate::helpers::*;
+use crate::kit::app::*;
 
 /// Who sends a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -12,7 +12,7 @@ use werkplaats::domain::{ActionStatus, Direction, Event};
 use werkplaats::projections::{IndicatorView, Recorded, WerkplaatsView};
 use werkplaats::store::StoredEvent;
 
-use crate::helpers::*;
+use crate::kit::app::*;
 
 const SEEDS: u64 = 8;
 /// Random commands per werkplaats, after its creation.

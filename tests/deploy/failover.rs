@@ -17,8 +17,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::client::{Next, Subscription};
-use crate::support::{create_werkplaats, post, Database, Nginx, Server, Writer, RECORD_PROBLEM};
+use crate::kit::process::{create_werkplaats, post, Database, Nginx, Server, Writer};
+use crate::kit::seed::RECORD_PROBLEM;
+use crate::kit::ws::{Next, Subscription};
 
 const SUBSCRIBERS: usize = 20;
 const WRITERS: usize = 2;

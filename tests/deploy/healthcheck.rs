@@ -8,7 +8,7 @@ use std::process::Command;
 
 use uuid::Uuid;
 
-use crate::support::{free_port, Database, Server};
+use crate::kit::process::{free_port, Database, Server};
 
 /// The port the commands in `deploy/` are written for.
 const IMAGE_PORT: &str = "127.0.0.1/8080";

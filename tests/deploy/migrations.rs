@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::support::Database;
+use crate::kit::process::Database;
 
 const INSTANCES: usize = 6;
 

@@ -16,10 +16,8 @@ use uuid::Uuid;
 /// Longest wait for a server process or nginx to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[path = "../common/scratch.rs"]
-mod scratch;
-
-pub use scratch::server_url;
+use super::db::{self, server_url};
+use super::seed::RECORD_PROBLEM;
 
 /// A database name of the tests' own, not created yet: the server creates
 /// it. Dropped with everything in it when this is.
@@ -50,7 +48,7 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        scratch::drop_database(&self.name);
+        db::drop_database(&self.name);
     }
 }
 
@@ -132,9 +130,7 @@ impl Server {
     }
 
     /// Sends `signal` (`-TERM`, `-KILL`, …) with `kill`, as Kubernetes,
-    /// systemd or a dying machine would. (Used by `tests/faults.rs`, which
-    /// shares this file.)
-    #[allow(dead_code)]
+    /// systemd or a dying machine would.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args([signal, &pid]).status();
@@ -142,7 +138,6 @@ impl Server {
     }
 
     /// Whether the process exited within `wait`, and how.
-    #[allow(dead_code)]
     pub fn exited_within(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
         let deadline = Instant::now() + wait;
         while Instant::now() < deadline {
@@ -334,9 +329,6 @@ pub async fn post(
     }
     response.json().await.map_err(|e| e.to_string())
 }
-
-pub const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
 
 /// How a writer reaches the servers: attempt `k` of command `n` goes to
 /// `bases[(n + k) % len]`, so a retry lands elsewhere, as a load balancer
