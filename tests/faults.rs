@@ -30,9 +30,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use kit::app::{assert_ok, create_werkplaats, spawn_app};
+use kit::app::{assert_ok, spawn_app};
 use kit::process::{post, Server, Writer};
-use kit::seed::RECORD_PROBLEM;
+use kit::seed::{create_werkplaats, RECORD_PROBLEM};
 use kit::ws::{Next, Subscription};
 
 /// Writers, each sending its commands one after another.

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 use werkplaats::trail::verify::verify;
 
 use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// A three-event export from a real run, kept so an independent verifier
 /// has something fixed to check itself against (see README, "The hash chain").

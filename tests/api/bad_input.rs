@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// Who sends a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,10 +8,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use werkplaats::config::Config;
 
-use crate::kit::app::{
-    assert_error, assert_ok, create_werkplaats, spawn_app, spawn_app_with, TestApp,
-};
-use crate::kit::seed::RECORD_PROBLEM;
+use crate::kit::app::{assert_error, assert_ok, spawn_app, spawn_app_with, TestApp};
+use crate::kit::seed::{create_werkplaats, RECORD_PROBLEM};
 use crate::kit::ws::{Incoming, Protocol, WsClient};
 
 const INTROSPECTION: &str = "{ __schema { types { name kind fields { name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";

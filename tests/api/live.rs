@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use tokio::time::Instant;
 
-use crate::kit::app::{assert_error, assert_ok, create_werkplaats, TestApp};
+use crate::kit::app::{assert_error, assert_ok, TestApp};
+use crate::kit::seed::create_werkplaats;
 use crate::kit::ws::{Next, Subscription};
 
 /// Longest wait for any one websocket message that should come.

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use werkplaats::config::Config;
 
 use crate::kit::app::*;
-use crate::kit::seed::Invited;
+use crate::kit::seed::{create_werkplaats, Invited};
 use crate::kit::ws::{Next, Subscription};
 
 const ISSUER: &str = "https://login.testdorp.example";

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use crate::kit::app::*;
-use crate::kit::seed::Invited;
+use crate::kit::seed::{create_werkplaats, Invited};
 
 /// Who sends a request: the admin, a member of werkplaats A in each role,
 /// no token at all, a member of A removed already (their token revoked),

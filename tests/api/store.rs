@@ -12,6 +12,7 @@ use werkplaats::domain::{Event, Methodology, Perspective, ProblemRecorded, Werkp
 use werkplaats::store::{AppendError, AppendRequest, Appended, NewEvent, StoredEvent};
 
 use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// Concurrent writers in each concurrency test.
 const TASKS: usize = 16;
@@ -646,8 +647,7 @@ async fn tampering_with_stored_events_breaks_the_chain_where_it_happened() {
     let app = spawn_app().await;
     let (wp, facilitator) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
     app.add_partner(&facilitator, &wp, "Sociaal Werk", "SOCIAAL_WERK")
-        .await
-        .id;
+        .await;
     for title in ["Eén", "Twee", "Drie", "Vier"] {
         let response = app
             .graphql(

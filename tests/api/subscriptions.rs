@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::kit::app::{assert_ok, create_werkplaats, spawn_app, TestApp};
+use crate::kit::app::{assert_ok, spawn_app, TestApp};
+use crate::kit::seed::create_werkplaats;
 use crate::kit::ws::{Incoming, Protocol, WsClient, QUIET};
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version type hash prevHash actor { name } data } }";

@@ -13,6 +13,7 @@ use werkplaats::projections::{IndicatorView, Recorded, WerkplaatsView};
 use werkplaats::store::StoredEvent;
 
 use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 const SEEDS: u64 = 8;
 /// Random commands per werkplaats, after its creation.

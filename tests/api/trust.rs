@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::kit::app::*;
-use crate::kit::seed::Invited;
+use crate::kit::seed::{create_werkplaats, Invited};
 use crate::kit::ws::{Next, Subscription};
 
 const INVITE: &str = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { member { id } token version } }";

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::time::Instant;
 
-use crate::kit::app::{create_werkplaats, spawn_app, spawn_app_with};
-use crate::kit::seed::RECORD_PROBLEM;
+use crate::kit::app::{spawn_app, spawn_app_with};
+use crate::kit::seed::{create_werkplaats, RECORD_PROBLEM};
 use crate::kit::ws::{Incoming, Protocol::TransportWs, WsClient, READ_TIMEOUT};
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version type data } }";

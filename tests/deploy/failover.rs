@@ -167,7 +167,7 @@ fn metric(text: &str, name: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn subscribers_resume_through_nginx_when_an_instance_dies() {
-    let database = Database::new();
+    let database = Database::fresh();
     let admin = format!("admin-{}", Uuid::new_v4());
     // Both start at once on a database that does not exist yet: one
     // creates and migrates it, the other waits on the lock.

@@ -51,7 +51,7 @@ fn passes(script: &str, port: u16) -> bool {
 
 #[test]
 fn the_healthchecks_pass_while_the_server_serves_and_fail_without_it() {
-    let database = Database::new();
+    let database = Database::fresh();
     let server = Server::start(
         &database.url(),
         &format!("admin-{}", Uuid::new_v4()),

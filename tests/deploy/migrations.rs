@@ -11,7 +11,7 @@ const INSTANCES: usize = 6;
 
 #[tokio::test]
 async fn instances_migrating_at_once_all_succeed() {
-    let database = Database::new();
+    let database = Database::fresh();
     let started = Instant::now();
     let children: Vec<_> = (0..INSTANCES)
         .map(|_| {

@@ -15,7 +15,7 @@ const FACILITATOR: &str = "Procesbegeleider Vermeulen-Oosterhout";
 
 #[tokio::test]
 async fn logs_metrics_and_configuration_are_what_operators_expect() {
-    let database = Database::new();
+    let database = Database::fresh();
     let admin = format!("admin-{}", Uuid::new_v4());
     // A password in the URL: trust authentication ignores it, the log must mask it.
     let url = database.url().replacen(

@@ -237,28 +237,3 @@ pub fn assert_ok(response: &Value) {
         "unexpected errors: {response}"
     );
 }
-
-pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitator { id } facilitatorToken } }";
-
-/// A werkplaats created by the admin: `(id, facilitator token)`.
-pub async fn create_werkplaats(app: &TestApp, methodology: &str) -> (String, String) {
-    let response = app
-        .graphql(
-            Some(&app.admin_token),
-            CREATE_WERKPLAATS,
-            json!({"input": {
-                "name": "Werkplaats Test",
-                "municipality": "Testdorp",
-                "question": "Hoe helpen we inwoners met schulden eerder?",
-                "methodology": methodology,
-                "facilitatorName": "Procesbegeleider",
-            }}),
-        )
-        .await;
-    assert_ok(&response);
-    let payload = &response["data"]["createWerkplaats"];
-    (
-        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
-        payload["facilitatorToken"].as_str().unwrap().to_owned(),
-    )
-}

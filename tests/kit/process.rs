@@ -26,7 +26,7 @@ pub struct Database {
 }
 
 impl Database {
-    pub fn new() -> Database {
+    pub fn fresh() -> Database {
         Database {
             name: format!("werkplaats_test_{}", Uuid::new_v4().simple()),
         }

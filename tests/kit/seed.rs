@@ -4,11 +4,36 @@
 
 use serde_json::{json, Value};
 
-use super::app::{create_werkplaats, TestApp};
+use super::app::{assert_ok, TestApp};
 
 /// For tests that look at the raw answer: refusals, retries, rate limits.
 pub const RECORD_PROBLEM: &str =
     "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
+
+pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitator { id } facilitatorToken } }";
+
+/// A werkplaats created by the admin: `(id, facilitator token)`.
+pub async fn create_werkplaats(app: &TestApp, methodology: &str) -> (String, String) {
+    let response = app
+        .graphql(
+            Some(&app.admin_token),
+            CREATE_WERKPLAATS,
+            json!({"input": {
+                "name": "Werkplaats Test",
+                "municipality": "Testdorp",
+                "question": "Hoe helpen we inwoners met schulden eerder?",
+                "methodology": methodology,
+                "facilitatorName": "Procesbegeleider",
+            }}),
+        )
+        .await;
+    assert_ok(&response);
+    let payload = &response["data"]["createWerkplaats"];
+    (
+        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
+        payload["facilitatorToken"].as_str().unwrap().to_owned(),
+    )
+}
 
 /// Something a command created, and the werkplaats version it made.
 #[derive(Clone, Debug)]
