@@ -17,7 +17,7 @@ use uuid::Uuid;
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 use super::db::{self, server_url};
-use super::seed::RECORD_PROBLEM;
+use super::seed::{created_werkplaats, werkplaats_input, CREATE_WERKPLAATS, RECORD_PROBLEM};
 
 /// A database name of the tests' own, not created yet: the server creates
 /// it. Dropped with everything in it when this is.
@@ -408,8 +408,6 @@ impl Writer {
     }
 }
 
-pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitatorToken } }";
-
 /// A werkplaats created by the admin through `base`: `(id, facilitator token)`.
 pub async fn create_werkplaats(
     base: &str,
@@ -421,20 +419,10 @@ pub async fn create_werkplaats(
         base,
         admin_token,
         CREATE_WERKPLAATS,
-        json!({"input": {
-            "name": "Werkplaats Failover",
-            "municipality": "Testdorp",
-            "question": "Hoe bereiken we jongeren met schulden eerder?",
-            "methodology": "SCHOUDERS_ERONDER",
-            "facilitatorName": facilitator,
-        }}),
+        json!({ "input": werkplaats_input("SCHOUDERS_ERONDER", facilitator) }),
     )
     .await
     .expect("the werkplaats is created");
     assert!(response.get("errors").is_none(), "{response}");
-    let payload = &response["data"]["createWerkplaats"];
-    (
-        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
-        payload["facilitatorToken"].as_str().unwrap().to_owned(),
-    )
+    created_werkplaats(&response)
 }

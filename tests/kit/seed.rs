@@ -12,27 +12,38 @@ pub const RECORD_PROBLEM: &str =
 
 pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitator { id } facilitatorToken } }";
 
+/// What the admin creates a werkplaats with.
+pub fn werkplaats_input(methodology: &str, facilitator: &str) -> Value {
+    json!({
+        "name": "Werkplaats Test",
+        "municipality": "Testdorp",
+        "question": "Hoe helpen we inwoners met schulden eerder?",
+        "methodology": methodology,
+        "facilitatorName": facilitator,
+    })
+}
+
+/// `(id, facilitator token)` from the answer to [`CREATE_WERKPLAATS`].
+pub fn created_werkplaats(response: &Value) -> (String, String) {
+    let payload = &response["data"]["createWerkplaats"];
+    (
+        text(&payload["werkplaats"]["id"]),
+        text(&payload["facilitatorToken"]),
+    )
+}
+
 /// A werkplaats created by the admin: `(id, facilitator token)`.
 pub async fn create_werkplaats(app: &TestApp, methodology: &str) -> (String, String) {
+    let input = werkplaats_input(methodology, "Procesbegeleider");
     let response = app
         .graphql(
             Some(&app.admin_token),
             CREATE_WERKPLAATS,
-            json!({"input": {
-                "name": "Werkplaats Test",
-                "municipality": "Testdorp",
-                "question": "Hoe helpen we inwoners met schulden eerder?",
-                "methodology": methodology,
-                "facilitatorName": "Procesbegeleider",
-            }}),
+            json!({ "input": input }),
         )
         .await;
     assert_ok(&response);
-    let payload = &response["data"]["createWerkplaats"];
-    (
-        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
-        payload["facilitatorToken"].as_str().unwrap().to_owned(),
-    )
+    created_werkplaats(&response)
 }
 
 /// Something a command created, and the werkplaats version it made.
