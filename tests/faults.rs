@@ -15,20 +15,7 @@
 //! restart it (the CI runs as root). The servers are real processes of the
 //! `werkplaats` binary, so that killing one is a real kill.
 
-// The api tests' helpers; this binary uses only some of them.
-#[allow(dead_code)]
-#[path = "api/helpers.rs"]
-mod helpers;
-
-#[path = "api/live/client.rs"]
-mod client;
-
-// Server processes, shared with the deployment tests; this binary uses only
-// some of it. It brings the scratch-database code a second time (helpers
-// does too): harmless, both copies are the same file.
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "deploy/support.rs"]
-mod support;
+pub mod kit;
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -43,8 +30,10 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use client::{Next, Subscription};
-use support::{post, Server, Writer, RECORD_PROBLEM};
+use kit::app::{assert_ok, spawn_app};
+use kit::process::{post, Server, Writer};
+use kit::seed::{create_werkplaats, RECORD_PROBLEM};
+use kit::ws::{Next, Subscription};
 
 /// Writers, each sending its commands one after another.
 const WRITERS: usize = 3;
@@ -279,12 +268,12 @@ async fn until_accepted(
 
 #[tokio::test]
 async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_duplicate_nothing() {
-    let app = helpers::spawn_app().await;
+    let app = spawn_app().await;
     let first = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
     let second = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
     // Dropped before `app`, whose drop needs PostgreSQL to remove the database.
     let _cluster = ClusterGuard;
-    let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let started_before = postmaster_started(&app.pool).await;
     let ws_urls = [ws_url(&first), ws_url(&second)];
 
@@ -410,7 +399,7 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
     )
     .await
     .expect("the events are readable");
-    helpers::assert_ok(&response);
+    assert_ok(&response);
     let stored = response["data"]["werkplaats"]["events"]["events"]
         .as_array()
         .unwrap()
@@ -486,9 +475,9 @@ async fn terminated_backends_a_database_outage_and_a_killed_server_lose_and_dupl
 
 #[tokio::test]
 async fn sigterm_answers_the_request_in_flight_and_closes_websockets_with_1012() {
-    let app = helpers::spawn_app().await;
+    let app = spawn_app().await;
     let mut server = Server::start(&app.database_url(), &app.admin_token, &[], &[]);
-    let (werkplaats, facilitator) = helpers::create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let variables = json!({"id": werkplaats, "after": 0});
     let mut subscription = Subscription::start(&ws_url(&server), &facilitator, EVENTS, variables)
         .await

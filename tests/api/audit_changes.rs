@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_error, assert_ok, TestApp};
-use crate::scenarios::{run_scenario_file, scenario_dir};
+use super::scenarios::{run_scenario_file, scenario_dir};
+use crate::kit::app::{assert_error, assert_ok, TestApp};
 
 const CHANGES: &str = "query($id: ID!, $from: Int!, $to: Int) { werkplaats(id: $id) { \
     changes(fromVersion: $from, toVersion: $to) { fromVersion toVersion \

@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use werkplaats::trail::verify::verify;
 
-use crate::helpers::*;
+use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// A three-event export from a real run, kept so an independent verifier
 /// has something fixed to check itself against (see README, "The hash chain").
@@ -18,9 +19,6 @@ const VECTOR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/trail-3
 /// The head hash of [`VECTOR`], written down so a change to the encoding
 /// cannot pass by regenerating the file and its expectations together.
 const VECTOR_HEAD: &str = "9cded977c78716aebadd6ac79d7f95b547fef0fb05bac0eecbccd308808956e7";
-
-const ADD_PARTNER: &str =
-    "mutation($input: AddPartnerInput!) { addPartner(input: $input) { partner { id } version } }";
 
 /// Runs the real binary.
 fn run_cli(args: &[&str]) -> Output {
@@ -34,15 +32,10 @@ fn run_cli(args: &[&str]) -> Output {
 /// A werkplaats of three events (created, facilitator invited, partner added).
 async fn three_events(app: &TestApp) -> (String, String) {
     let (id, token) = create_werkplaats(app, "SCHOUDERS_ERONDER").await;
-    let response = app
-        .graphql(
-            Some(&token),
-            ADD_PARTNER,
-            json!({"input": {"werkplaatsId": id, "name": "Sociaal Werk Één", "kind": "SOCIAAL_WERK"}}),
-        )
+    let partner = app
+        .add_partner(&token, &id, "Sociaal Werk Één", "SOCIAAL_WERK")
         .await;
-    assert_ok(&response);
-    assert_eq!(response["data"]["addPartner"]["version"], 3);
+    assert_eq!(partner.version, 3);
     (id, token)
 }
 
@@ -233,26 +226,8 @@ fn the_test_vector_verifies_and_its_hashes_are_recomputable_by_hand() {
     assert!(printed.contains("line 3 (version 2)"), "{printed}");
 }
 
-const INVITE_MEMBER: &str =
-    "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token version } }";
 const RECORD_CHECKPOINT: &str = "mutation($id: ID!) { recordCheckpoint(input: {werkplaatsId: $id}) { checkpoint { version hash recordedBy { id role } recordedAt } version } }";
 const CHECKPOINTS: &str = "query($id: ID!, $checkpoints: [CheckpointInput!]!) { werkplaats(id: $id) { version checkpoints { version hash recordedBy { role } } verifyTrail { valid firstInvalidVersion } verifyCheckpoints(checkpoints: $checkpoints) { valid checkedEvents firstInvalidVersion } } }";
-
-/// A member of `role` (one that needs no partner): its token.
-async fn invite(app: &TestApp, token: &str, werkplaats: &str, role: &str) -> String {
-    let response = app
-        .graphql(
-            Some(token),
-            INVITE_MEMBER,
-            json!({"input": {"werkplaatsId": werkplaats, "name": "Onderzoeker", "role": role}}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["inviteMember"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 async fn check(app: &TestApp, token: &str, werkplaats: &str, checkpoints: Value) -> Value {
     app.graphql(
@@ -329,7 +304,10 @@ async fn rewrite_history(app: &TestApp, werkplaats: &str, version: i64, payload:
 async fn a_checkpoint_catches_a_history_rewritten_and_rehashed() {
     let app = spawn_app().await;
     let (id, facilitator) = three_events(&app).await;
-    let evaluator = invite(&app, &facilitator, &id, "EVALUATOR").await; // version 4
+    let evaluator = app
+        .invite_member(&facilitator, &id, "Onderzoeker", "EVALUATOR", None)
+        .await
+        .token; // version 4
 
     let response = app
         .graphql(Some(&evaluator), RECORD_CHECKPOINT, json!({"id": id}))
@@ -402,8 +380,14 @@ async fn a_checkpoint_catches_a_history_rewritten_and_rehashed() {
 async fn record_checkpoint_refuses_wrong_roles_strangers_and_other_werkplaatsen() {
     let app = spawn_app().await;
     let (id, facilitator) = three_events(&app).await;
-    let observer = invite(&app, &facilitator, &id, "OBSERVER").await;
-    let client_voice = invite(&app, &facilitator, &id, "CLIENT_VOICE").await;
+    let observer = app
+        .invite_member(&facilitator, &id, "Onderzoeker", "OBSERVER", None)
+        .await
+        .token;
+    let client_voice = app
+        .invite_member(&facilitator, &id, "Onderzoeker", "CLIENT_VOICE", None)
+        .await
+        .token;
     let (_, other_facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     for token in [&observer, &client_voice] {
         let response = app

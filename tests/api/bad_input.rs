@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
-use crate::helpers::*;
+use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// Who sends a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -26,7 +26,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use crate::helpers::{assert_ok, spawn_app, TestApp, CREATE_WERKPLAATS};
+use crate::kit::app::{assert_ok, spawn_app, TestApp};
+use crate::kit::seed::CREATE_WERKPLAATS;
 
 const REQUESTS: usize = 4_000;
 const WORKERS: usize = 8;

@@ -5,21 +5,14 @@
 
 use std::time::{Duration, Instant};
 
-use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
 use werkplaats::config::Config;
 
-use crate::helpers::{
-    assert_error, assert_ok, create_werkplaats, spawn_app, spawn_app_with, TestApp,
-};
+use crate::kit::app::{assert_error, assert_ok, spawn_app, spawn_app_with, TestApp};
+use crate::kit::seed::{create_werkplaats, RECORD_PROBLEM};
+use crate::kit::ws::{Incoming, Protocol, WsClient};
 
 const INTROSPECTION: &str = "{ __schema { types { name kind fields { name args { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
-
-const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
 
 fn problem(werkplaats: &str, n: usize) -> Value {
     json!({"input": {
@@ -301,54 +294,7 @@ async fn introspection_and_graphiql_can_be_switched_off() {
 
 /// A new `graphql-transport-ws` connection, not yet initialised.
 async fn socket(app: &TestApp) -> WsClient {
-    let mut request = app.ws_url().into_client_request().unwrap();
-    request.headers_mut().insert(
-        "Sec-WebSocket-Protocol",
-        HeaderValue::from_static("graphql-transport-ws"),
-    );
-    let (socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the server accepts the websocket");
-    WsClient(socket)
-}
-
-struct WsClient(
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-);
-
-impl WsClient {
-    async fn send(&mut self, message: Value) {
-        self.0
-            .send(Message::text(message.to_string()))
-            .await
-            .unwrap();
-    }
-
-    /// The next message as JSON, or `Err(close code)`.
-    async fn recv(&mut self) -> Result<Value, Option<u16>> {
-        loop {
-            let next = tokio::time::timeout(Duration::from_secs(10), self.0.next())
-                .await
-                .expect("the server answers in time");
-            match next {
-                Some(Ok(Message::Text(text))) => {
-                    let message: Value = serde_json::from_str(text.as_str()).unwrap();
-                    if message["type"] != "ping" {
-                        return Ok(message);
-                    }
-                }
-                Some(Ok(Message::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
-                Some(Ok(_)) => {}
-                None | Some(Err(_)) => return Err(None),
-            }
-        }
-    }
-
-    async fn init(&mut self, token: &str) -> Result<Value, Option<u16>> {
-        self.send(json!({"type": "connection_init", "payload": {"authorization": format!("Bearer {token}")}}))
-            .await;
-        self.recv().await
-    }
+    WsClient::connect(&app.ws_url(), Protocol::TransportWs).await
 }
 
 #[tokio::test]
@@ -364,21 +310,18 @@ async fn websockets_are_limited_per_token_per_connection_and_per_message() {
     // Two connections per token; a third is closed with 4429 at init, and
     // closing one makes room again. Another token has its own two.
     let mut first = socket(&app).await;
-    assert_eq!(first.init(&fac).await.unwrap()["type"], "connection_ack");
+    first.init_as(&fac).await;
     let mut second = socket(&app).await;
-    assert_eq!(second.init(&fac).await.unwrap()["type"], "connection_ack");
+    second.init_as(&fac).await;
     let mut third = socket(&app).await;
-    assert_eq!(third.init(&fac).await, Err(Some(4429)));
+    assert_eq!(third.init_with_token(&fac).await.close_code(), Some(4429));
     let mut admin = socket(&app).await;
-    assert_eq!(
-        admin.init(&app.admin_token).await.unwrap()["type"],
-        "connection_ack"
-    );
+    admin.init_as(&app.admin_token).await;
     drop(second);
     let mut again = None;
     for _ in 0..50 {
         let mut retry = socket(&app).await;
-        if retry.init(&fac).await.is_ok() {
+        if matches!(retry.init_with_token(&fac).await, Incoming::Json(_)) {
             again = Some(retry);
             break;
         }
@@ -390,10 +333,10 @@ async fn websockets_are_limited_per_token_per_connection_and_per_message() {
     let events = "subscription($id: ID!) { werkplaatsEvents(werkplaatsId: $id) { version } }";
     let subscribe = |id: &str| json!({"id": id, "type": "subscribe", "payload": {"query": events, "variables": {"id": wp}}});
     first.send(subscribe("a")).await;
-    first.recv().await.unwrap();
+    first.recv().await.json();
     first.send(subscribe("b")).await;
     let refusal = loop {
-        let message = first.recv().await.unwrap();
+        let message = first.recv().await.json();
         if message["id"] == "b" {
             break message;
         }
@@ -406,7 +349,7 @@ async fn websockets_are_limited_per_token_per_connection_and_per_message() {
     // A message over 4 KiB closes the connection with 1009.
     let big = json!({"id": "c", "type": "subscribe", "payload": {"query": "x".repeat(5_000)}});
     admin.send(big).await;
-    assert_eq!(admin.recv().await, Err(Some(1009)));
+    assert_eq!(admin.recv().await.close_code(), Some(1009));
     println!(
         "limits: websockets: 3rd connection of a token closed 4429, 2nd operation RATE_LIMITED, \
          a 5 KB message closed 1009"

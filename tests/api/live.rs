@@ -4,8 +4,6 @@
 //! `werkplaatsChanged` under a burst, and presence (also as an instance
 //! started later sees it).
 
-pub mod client;
-
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -13,8 +11,9 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use tokio::time::Instant;
 
-use crate::helpers::{assert_error, assert_ok, create_werkplaats, TestApp};
-use client::{Next, Subscription};
+use crate::kit::app::{assert_error, assert_ok, TestApp};
+use crate::kit::seed::create_werkplaats;
+use crate::kit::ws::{Next, Subscription};
 
 /// Longest wait for any one websocket message that should come.
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -216,7 +215,7 @@ fn percentile_ms(durations: &mut [Duration], p: usize) -> u128 {
 async fn subscribers_on_both_instances_get_appends_through_either_in_order() {
     /// Each round appends through A, then B, then through both at once.
     const ROUNDS: usize = 10;
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::kit::app::spawn_app().await;
     let (a, b) = two_instances(&app).await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let head = 2 + 4 * ROUNDS as i64;
@@ -305,7 +304,7 @@ async fn kill_listeners(pool: &PgPool) -> i64 {
 #[tokio::test]
 async fn killing_the_listener_connections_loses_and_repeats_no_event() {
     const APPENDS: i64 = 60;
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::kit::app::spawn_app().await;
     let (a, b) = two_instances(&app).await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
     let head = 2 + APPENDS;
@@ -412,7 +411,7 @@ async fn states_until(subscription: &mut Subscription, head: i64) -> Vec<i64> {
 async fn werkplaats_changed_ends_on_the_head_after_a_burst_from_another_instance() {
     const BURST: i64 = 30;
     const WRITERS: i64 = 6;
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::kit::app::spawn_app().await;
     let (a, b) = two_instances(&app).await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
     let head = 2 + BURST;
@@ -508,7 +507,7 @@ async fn set_presence(server: &Server, token: &str, werkplaats: &str, editing: V
 async fn presence_is_shared_across_instances_and_ends_after_disconnect() {
     const FACILITATOR: &str = "Procesbegeleider";
     const PARTNER: &str = "Budgetcoach";
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::kit::app::spawn_app().await;
     let (a, b) = two_instances(&app).await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
 
@@ -649,7 +648,7 @@ async fn presence_is_shared_across_instances_and_ends_after_disconnect() {
 #[tokio::test]
 async fn an_instance_started_later_shows_what_members_are_editing() {
     const FACILITATOR: &str = "Procesbegeleider";
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::kit::app::spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let (a, _) = two_instances(&app).await;
     let response = a

@@ -14,9 +14,9 @@ use serde_json::{json, Value};
 
 use werkplaats::config::Config;
 
-use crate::helpers::*;
-use crate::live::client::{Next, Subscription};
-use crate::trust::invite;
+use crate::kit::app::*;
+use crate::kit::seed::{create_werkplaats, Invited};
+use crate::kit::ws::{Next, Subscription};
 
 const ISSUER: &str = "https://login.testdorp.example";
 const AUDIENCE: &str = "werkplaats";
@@ -89,7 +89,7 @@ async fn signing_in_with(adjust: impl FnOnce(&mut Config)) -> (Provider, TestApp
 /// `(werkplaats id, facilitator token, member id)`.
 async fn linked_member(app: &TestApp, name: &str, email: &str) -> (String, String, String) {
     let (wp, fac) = create_werkplaats(app, "SCHOUDERS_ERONDER").await;
-    let (member, _) = invite(app, &wp, &fac, name, "PARTNER").await;
+    let Invited { member, .. } = app.invite_member(&fac, &wp, name, "PARTNER", None).await;
     let linked = app
         .graphql(
             Some(&fac),
@@ -242,7 +242,9 @@ async fn a_person_in_two_werkplaatsen_chooses_one_with_a_header() {
     let mut members = Vec::new();
     for methodology in ["SCHOUDERS_ERONDER", "MOVISIE_VIJF_STAPPEN"] {
         let (wp, fac) = create_werkplaats(&app, methodology).await;
-        let (member, _) = invite(&app, &wp, &fac, "Dubbel Lid", "PARTNER").await;
+        let Invited { member, .. } = app
+            .invite_member(&fac, &wp, "Dubbel Lid", "PARTNER", None)
+            .await;
         let linked = app
             .graphql(
                 Some(&app.admin_token),

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
-use crate::scenarios::{run_scenario_file, scenario_dir};
+use super::scenarios::{run_scenario_file, scenario_dir};
+use crate::kit::app::TestApp;
 
 async fn get_report(app: &TestApp, werkplaats: &str, token: Option<&str>) -> reqwest::Response {
     let mut request =

@@ -11,7 +11,8 @@ use std::fmt::Write as _;
 
 use serde_json::{json, Value};
 
-use crate::helpers::*;
+use crate::kit::app::*;
+use crate::kit::seed::{create_werkplaats, Invited};
 
 /// Who sends a request: the admin, a member of werkplaats A in each role,
 /// no token at all, a member of A removed already (their token revoked),
@@ -319,20 +320,10 @@ struct Fixture {
     to_link: PerCell<String>,
 }
 
-async fn invite(app: &TestApp, wp: &str, fac: &str, name: &str, role: &str) -> (String, String) {
-    let invited = accept(
-        app,
-        fac,
-        "inviteMember",
-        json!({"werkplaatsId": wp, "name": name, "role": role}),
-    )
-    .await;
-    (text(&invited["member"]["id"]), text(&invited["token"]))
-}
-
 async fn prepare(app: &TestApp) -> Fixture {
     // NJI_ZEVEN_STAPPEN cycles, so advancing never runs out of phases.
-    let (a, fac) = create_werkplaats(app, "NJI_ZEVEN_STAPPEN").await;
+    let world = app.seed_world("NJI_ZEVEN_STAPPEN").await;
+    let (a, fac) = (world.werkplaats.clone(), world.facilitator.clone());
     let (b, outsider) = create_werkplaats(app, "SCHOUDERS_ERONDER").await;
     let wp = a.as_str();
     let mut tokens = HashMap::from([
@@ -340,18 +331,19 @@ async fn prepare(app: &TestApp) -> Fixture {
         (Facilitator, Some(fac.clone())),
         (Anonymous, None),
         (Outsider, Some(outsider)),
+        (Partner, Some(world.partner_member.token)),
+        (ClientVoice, Some(world.client_voice.token)),
+        (Evaluator, Some(world.evaluator.token)),
+        (Observer, Some(world.observer.token)),
     ]);
-    for (caller, role) in [
-        (Partner, "PARTNER"),
-        (ClientVoice, "CLIENT_VOICE"),
-        (Evaluator, "EVALUATOR"),
-        (Observer, "OBSERVER"),
-    ] {
-        let (_, token) = invite(app, wp, &fac, &format!("Lid {role}"), role).await;
-        tokens.insert(caller, Some(token));
-    }
     // A second facilitator, removed: the most a revoked token could do.
-    let (removed, token) = invite(app, wp, &fac, "Oud-procesbegeleider", "FACILITATOR").await;
+    let Invited {
+        member: removed,
+        token,
+        ..
+    } = app
+        .invite_member(&fac, wp, "Oud-procesbegeleider", "FACILITATOR", None)
+        .await;
     let me = app
         .graphql(Some(&token), "{ me { id role } }", json!({}))
         .await;
@@ -365,15 +357,7 @@ async fn prepare(app: &TestApp) -> Fixture {
     .await;
     tokens.insert(Removed, Some(token));
 
-    let partner = text(
-        &accept(
-            app,
-            &fac,
-            "addPartner",
-            json!({"werkplaatsId": wp, "name": "Gemeente Almere", "kind": "GEMEENTE"}),
-        )
-        .await["partner"]["id"],
-    );
+    let partner = world.partner;
     let problem = text(
         &accept(
             app,
@@ -463,9 +447,9 @@ async fn prepare(app: &TestApp) -> Fixture {
             (&mut to_link, "Koppelt"),
         ] {
             list.push(
-                invite(app, wp, &fac, &format!("{what} {n}"), "PARTNER")
+                app.invite_member(&fac, wp, &format!("{what} {n}"), "PARTNER", None)
                     .await
-                    .0,
+                    .member,
             );
         }
     }

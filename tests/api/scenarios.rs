@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::kit::app::{spawn_app, TestApp};
 
 pub(crate) fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/contract/scenarios")

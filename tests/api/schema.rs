@@ -11,7 +11,7 @@ use async_graphql::parser::types::{
 use async_graphql::parser::Positioned;
 use async_graphql::Value;
 
-use crate::helpers::spawn_app;
+use crate::kit::app::spawn_app;
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::*;
-use crate::time_travel::{check_seed, WERKPLAATS};
+use super::time_travel::{check_seed, WERKPLAATS};
+use crate::kit::app::*;
 
 /// Werkplaatsen built at once, each from its own random command sequence.
 const SEEDS: u64 = 4;

@@ -11,7 +11,8 @@ use uuid::Uuid;
 use werkplaats::domain::{Event, Methodology, Perspective, ProblemRecorded, WerkplaatsCreated};
 use werkplaats::store::{AppendError, AppendRequest, Appended, NewEvent, StoredEvent};
 
-use crate::helpers::*;
+use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 /// Concurrent writers in each concurrency test.
 const TASKS: usize = 16;
@@ -20,7 +21,6 @@ const ATTEMPTS: usize = 50;
 
 const ADD_PARTNER: &str =
     "mutation($input: AddPartnerInput!) { addPartner(input: $input) { partner { id } version } }";
-const INVITE_MEMBER: &str = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { member { id } token version } }";
 const RECORD_PROBLEM: &str = "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { problem { id version } version } }";
 const PLAN_ACTION: &str = "mutation($input: PlanActionInput!) { planAction(input: $input) { action { id version } version } }";
 const REVISE_ACTION: &str = "mutation($input: ReviseActionInput!) { reviseAction(input: $input) { action { id title version } version } }";
@@ -104,35 +104,22 @@ async fn assert_trail_valid(app: &TestApp, token: &str, werkplaats: &str, checke
     assert_eq!(verification["firstInvalidVersion"], Value::Null);
 }
 
-async fn add_partner(app: &TestApp, token: &str, werkplaats: &str) -> String {
-    let response = app
-        .graphql(
-            Some(token),
-            ADD_PARTNER,
-            json!({"input": {"werkplaatsId": werkplaats, "name": "Sociaal Werk", "kind": "SOCIAAL_WERK"}}),
+/// A partner organisation and a PARTNER member of it: `(partner id, token)`.
+async fn partner_member(app: &TestApp, facilitator: &str, wp: &str) -> (String, String) {
+    let partner = app
+        .add_partner(facilitator, wp, "Sociaal Werk", "SOCIAAL_WERK")
+        .await
+        .id;
+    let member = app
+        .invite_member(
+            facilitator,
+            wp,
+            "Schuldhulpverlener",
+            "PARTNER",
+            Some(&partner),
         )
         .await;
-    assert_ok(&response);
-    response["data"]["addPartner"]["partner"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// A PARTNER member of `partner`: its token.
-async fn invite_partner(app: &TestApp, token: &str, werkplaats: &str, partner: &str) -> String {
-    let response = app
-        .graphql(
-            Some(token),
-            INVITE_MEMBER,
-            json!({"input": {"werkplaatsId": werkplaats, "name": "Schuldhulpverlener", "role": "PARTNER", "partnerId": partner}}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["inviteMember"]["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    (partner, member.token)
 }
 
 fn problem_input(werkplaats: &str, title: &str) -> Value {
@@ -270,8 +257,7 @@ async fn concurrent_appends_through_the_store_keep_versions_gapless() {
 async fn concurrent_mutations_on_different_items_all_land_once() {
     let app = Arc::new(spawn_app().await);
     let (wp, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let partner_id = add_partner(&app, &facilitator, &wp).await;
-    let partner = invite_partner(&app, &facilitator, &wp, &partner_id).await;
+    let (_, partner) = partner_member(&app, &facilitator, &wp).await;
     let setup = 2;
 
     let mut tasks = Vec::new();
@@ -340,8 +326,7 @@ async fn concurrent_mutations_on_different_items_all_land_once() {
 async fn concurrent_revisions_of_one_action_conflict_and_lose_nothing() {
     let app = Arc::new(spawn_app().await);
     let (wp, facilitator) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
-    let partner_id = add_partner(&app, &facilitator, &wp).await;
-    let partner = invite_partner(&app, &facilitator, &wp, &partner_id).await;
+    let (partner_id, partner) = partner_member(&app, &facilitator, &wp).await;
     let planned = app
         .graphql(
             Some(&partner),
@@ -661,7 +646,8 @@ fn assert_broken_at(verification: &Value, version: i64) {
 async fn tampering_with_stored_events_breaks_the_chain_where_it_happened() {
     let app = spawn_app().await;
     let (wp, facilitator) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
-    add_partner(&app, &facilitator, &wp).await;
+    app.add_partner(&facilitator, &wp, "Sociaal Werk", "SOCIAAL_WERK")
+        .await;
     for title in ["Eén", "Twee", "Drie", "Vier"] {
         let response = app
             .graphql(

@@ -2,211 +2,32 @@
 //! ones, in version order, with no gaps and no repeats; both websocket
 //! protocols; and who may subscribe to what.
 
-use std::time::Duration;
-
-use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::helpers::{assert_ok, create_werkplaats, spawn_app, TestApp};
-
-/// Longest wait for any one websocket message.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long a finished subscription must stay silent to show it repeats
-/// nothing: longer than the follower's one-second poll.
-const QUIET: Duration = Duration::from_millis(1_500);
+use crate::kit::app::{assert_ok, spawn_app, TestApp};
+use crate::kit::seed::create_werkplaats;
+use crate::kit::ws::{Incoming, Protocol, WsClient, QUIET};
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version type hash prevHash actor { name } data } }";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Protocol {
-    /// `graphql-transport-ws`: `subscribe` / `next` / `error` / `complete`.
-    TransportWs,
-    /// The legacy `graphql-ws`: `start` / `data` / `error` / `complete`.
-    LegacyWs,
+/// Subscribes to `werkplaatsEvents` under operation `id`.
+async fn subscribe(client: &mut WsClient, id: &str, werkplaats: &str, after: Option<i64>) {
+    let message = subscribe_message(client.protocol, id, werkplaats, after);
+    client.send(message).await;
 }
 
-impl Protocol {
-    fn name(self) -> &'static str {
-        match self {
-            Protocol::TransportWs => "graphql-transport-ws",
-            Protocol::LegacyWs => "graphql-ws",
-        }
-    }
-
-    fn subscribe_type(self) -> &'static str {
-        match self {
-            Protocol::TransportWs => "subscribe",
-            Protocol::LegacyWs => "start",
-        }
-    }
-
-    fn result_type(self) -> &'static str {
-        match self {
-            Protocol::TransportWs => "next",
-            Protocol::LegacyWs => "data",
-        }
-    }
+/// The next event delivered; panics on anything else.
+async fn next_event(client: &mut WsClient) -> Value {
+    client.next_data().await["werkplaatsEvents"].clone()
 }
 
-/// What the server sent.
-#[derive(Debug)]
-enum Incoming {
-    /// A protocol message.
-    Json(Value),
-    /// A close frame (code, reason), or the socket ended without one.
-    Closed(Option<(u16, String)>),
-}
-
-/// A websocket GraphQL client, just enough for these tests.
-struct WsClient {
-    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
-    protocol: Protocol,
-}
-
-impl WsClient {
-    /// Opens a websocket on `/graphql`, asking for `protocol`.
-    async fn connect(app: &TestApp, protocol: Protocol) -> WsClient {
-        let mut request = app.ws_url().into_client_request().unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            HeaderValue::from_static(protocol.name()),
-        );
-        let (socket, response) =
-            tokio::time::timeout(READ_TIMEOUT, tokio_tungstenite::connect_async(request))
-                .await
-                .expect("the websocket handshake finishes in time")
-                .expect("the server accepts the websocket");
-        assert_eq!(
-            response
-                .headers()
-                .get("sec-websocket-protocol")
-                .and_then(|v| v.to_str().ok()),
-            Some(protocol.name()),
-            "the server speaks the protocol asked for"
-        );
-        WsClient { socket, protocol }
+/// The next `count` events.
+async fn next_events(client: &mut WsClient, count: usize) -> Vec<Value> {
+    let mut events = Vec::with_capacity(count);
+    for _ in 0..count {
+        events.push(next_event(client).await);
     }
-
-    async fn send(&mut self, message: Value) {
-        assert!(self.try_send(message).await, "the message is sent");
-    }
-
-    /// Sends a message; `false` when the connection is already closed.
-    async fn try_send(&mut self, message: Value) -> bool {
-        self.socket
-            .send(Message::text(message.to_string()))
-            .await
-            .is_ok()
-    }
-
-    /// The next protocol message or the close, within [`READ_TIMEOUT`].
-    async fn recv(&mut self) -> Incoming {
-        self.recv_within(READ_TIMEOUT)
-            .await
-            .expect("a websocket message within the timeout")
-    }
-
-    /// The next protocol message or the close, or `None` when `wait` passes
-    /// without one. Keep-alives are skipped.
-    async fn recv_within(&mut self, wait: Duration) -> Option<Incoming> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let message = tokio::time::timeout_at(deadline, self.socket.next())
-                .await
-                .ok()?;
-            match message {
-                None | Some(Err(_)) => return Some(Incoming::Closed(None)),
-                Some(Ok(Message::Close(frame))) => {
-                    return Some(Incoming::Closed(
-                        frame.map(|f| (u16::from(f.code), f.reason.to_string())),
-                    ))
-                }
-                Some(Ok(Message::Text(text))) => {
-                    let value: Value = serde_json::from_str(text.as_str())
-                        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
-                    match value["type"].as_str() {
-                        Some("ka") => continue,
-                        Some("ping") => {
-                            self.send(json!({"type": "pong"})).await;
-                            continue;
-                        }
-                        _ => return Some(Incoming::Json(value)),
-                    }
-                }
-                // Websocket pings are answered by tungstenite itself.
-                Some(Ok(_)) => continue,
-            }
-        }
-    }
-
-    /// Sends `connection_init` and returns the server's answer.
-    async fn init(&mut self, payload: Option<Value>) -> Incoming {
-        let message = match payload {
-            Some(payload) => json!({"type": "connection_init", "payload": payload}),
-            None => json!({"type": "connection_init"}),
-        };
-        self.send(message).await;
-        self.recv().await
-    }
-
-    /// Connects and initialises with a bearer token; panics unless acknowledged.
-    async fn connect_as(app: &TestApp, protocol: Protocol, token: &str) -> WsClient {
-        let mut client = WsClient::connect(app, protocol).await;
-        let answer = client
-            .init(Some(json!({"authorization": format!("Bearer {token}")})))
-            .await;
-        match answer {
-            Incoming::Json(message) if message["type"] == "connection_ack" => client,
-            other => panic!("expected connection_ack, got {other:?}"),
-        }
-    }
-
-    /// Subscribes to `werkplaatsEvents` under operation `id`.
-    async fn subscribe(&mut self, id: &str, werkplaats: &str, after: Option<i64>) {
-        let message = subscribe_message(self.protocol, id, werkplaats, after);
-        self.send(message).await;
-    }
-
-    /// The next event delivered; panics on anything else.
-    async fn next_event(&mut self) -> Value {
-        match self.recv().await {
-            Incoming::Json(message) if message["type"] == self.protocol.result_type() => {
-                let payload = &message["payload"];
-                assert!(
-                    payload.get("errors").is_none(),
-                    "an error instead of an event: {message}"
-                );
-                payload["data"]["werkplaatsEvents"].clone()
-            }
-            other => panic!("expected an event, got {other:?}"),
-        }
-    }
-
-    /// The next `count` events.
-    async fn next_events(&mut self, count: usize) -> Vec<Value> {
-        let mut events = Vec::with_capacity(count);
-        for _ in 0..count {
-            events.push(self.next_event().await);
-        }
-        events
-    }
-
-    /// Panics if anything but silence follows for [`QUIET`].
-    async fn assert_quiet(&mut self) {
-        if let Some(incoming) = self.recv_within(QUIET).await {
-            panic!("expected nothing more, got {incoming:?}");
-        }
-    }
-
-    async fn close(mut self) {
-        let _ = self.socket.close(None).await;
-    }
+    events
 }
 
 /// A `werkplaatsEvents` subscription under operation `id`; without `after`
@@ -285,81 +106,8 @@ fn assert_same_as_stored(delivered: &[Value], stored: &[Value]) {
     }
 }
 
-/// The mutations these tests append events with; each returns the new version.
-async fn record_problem(app: &TestApp, token: &str, werkplaats: &str, title: &str) -> i64 {
-    let response = app
-        .graphql(
-            Some(token),
-            "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }",
-            json!({"input": {
-                "werkplaatsId": werkplaats,
-                "title": title,
-                "description": "Inwoners melden zich pas laat bij de schuldhulp.",
-                "perspective": "CLIENT",
-            }}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["recordProblem"]["version"]
-        .as_i64()
-        .unwrap()
-}
-
-async fn add_partner(app: &TestApp, token: &str, werkplaats: &str) -> i64 {
-    let response = app
-        .graphql(
-            Some(token),
-            "mutation($input: AddPartnerInput!) { addPartner(input: $input) { version } }",
-            json!({"input": {"werkplaatsId": werkplaats, "name": "Gemeente Testdorp", "kind": "GEMEENTE"}}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["addPartner"]["version"].as_i64().unwrap()
-}
-
-async fn define_indicator(app: &TestApp, token: &str, werkplaats: &str) -> i64 {
-    let response = app
-        .graphql(
-            Some(token),
-            "mutation($input: DefineIndicatorInput!) { defineIndicator(input: $input) { version } }",
-            json!({"input": {
-                "werkplaatsId": werkplaats,
-                "name": "Eerder in beeld",
-                "unit": "%",
-                "baseline": 20.0,
-                "norm": 40.0,
-                "direction": "INCREASE",
-            }}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["defineIndicator"]["version"]
-        .as_i64()
-        .unwrap()
-}
-
-/// Invites a member; returns (token, version).
-async fn invite_member(
-    app: &TestApp,
-    token: &str,
-    werkplaats: &str,
-    name: &str,
-    role: &str,
-) -> (String, i64) {
-    let response = app
-        .graphql(
-            Some(token),
-            "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { token version } }",
-            json!({"input": {"werkplaatsId": werkplaats, "name": name, "role": role}}),
-        )
-        .await;
-    assert_ok(&response);
-    let payload = &response["data"]["inviteMember"];
-    (
-        payload["token"].as_str().unwrap().to_owned(),
-        payload["version"].as_i64().unwrap(),
-    )
-}
+/// What the problems these tests append events with are about.
+const LATE: &str = "Inwoners melden zich pas laat bij de schuldhulp.";
 
 /// The first error of a subscription that failed, as the server answers it
 /// (`next`/`data` carrying errors, or an `error` message), followed by the
@@ -404,13 +152,14 @@ async fn a_subscriber_gets_the_stored_events_then_the_live_ones_in_order() {
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     // Stored before anyone listens: versions 1..=5.
     for title in ["Late melding", "Stapeling van boetes", "Schaamte"] {
-        record_problem(&app, &facilitator, &werkplaats, title).await;
+        app.record_problem(&facilitator, &werkplaats, title, LATE)
+            .await;
     }
     let stored_before = 5;
 
-    let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &facilitator).await;
-    client.subscribe("1", &werkplaats, Some(0)).await;
-    let mut events = client.next_events(stored_before).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &facilitator).await;
+    subscribe(&mut client, "1", &werkplaats, Some(0)).await;
+    let mut events = next_events(&mut client, stored_before).await;
     assert_eq!(
         types(&events),
         [
@@ -427,23 +176,38 @@ async fn a_subscriber_gets_the_stored_events_then_the_live_ones_in_order() {
 
     // Appended while the client listens: one at a time, each seen before
     // the next is written ...
-    assert_eq!(add_partner(&app, &facilitator, &werkplaats).await, 6);
-    events.push(client.next_event().await);
-    let (partner_token, version) =
-        invite_member(&app, &facilitator, &werkplaats, "Budgetcoach", "PARTNER").await;
-    assert_eq!(version, 7);
-    events.push(client.next_event().await);
+    assert_eq!(
+        app.add_partner(&facilitator, &werkplaats, "Gemeente Testdorp", "GEMEENTE")
+            .await
+            .version,
+        6
+    );
+    events.push(next_event(&mut client).await);
+    let partner = app
+        .invite_member(&facilitator, &werkplaats, "Budgetcoach", "PARTNER", None)
+        .await;
+    assert_eq!(partner.version, 7);
+    events.push(next_event(&mut client).await);
     // ... then a burst, written before any of it is read.
     assert_eq!(
-        record_problem(&app, &partner_token, &werkplaats, "Wachtlijsten").await,
+        app.record_problem(&partner.token, &werkplaats, "Wachtlijsten", LATE)
+            .await
+            .version,
         8
     );
-    assert_eq!(define_indicator(&app, &facilitator, &werkplaats).await, 9);
     assert_eq!(
-        record_problem(&app, &facilitator, &werkplaats, "Brieven").await,
+        app.define_indicator(&facilitator, &werkplaats)
+            .await
+            .version,
+        9
+    );
+    assert_eq!(
+        app.record_problem(&facilitator, &werkplaats, "Brieven", LATE)
+            .await
+            .version,
         10
     );
-    events.extend(client.next_events(3).await);
+    events.extend(next_events(&mut client, 3).await);
     client.assert_quiet().await;
 
     assert_contiguous(&events, 1, 10);
@@ -474,24 +238,29 @@ async fn a_reconnecting_subscriber_resumes_after_the_last_version_it_saw() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
     for title in ["Een", "Twee", "Drie", "Vier"] {
-        record_problem(&app, &facilitator, &werkplaats, title).await;
+        app.record_problem(&facilitator, &werkplaats, title, LATE)
+            .await;
     }
     // Head is 6; the client sees 1..=4 and goes away.
     let seen = 4;
-    let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &facilitator).await;
-    client.subscribe("1", &werkplaats, None).await;
-    let first = client.next_events(seen).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &facilitator).await;
+    subscribe(&mut client, "1", &werkplaats, None).await;
+    let first = next_events(&mut client, seen).await;
     assert_contiguous(&first, 1, seen as i64);
     client.close().await;
 
     // Written while nobody listens.
-    record_problem(&app, &facilitator, &werkplaats, "Vijf").await;
-    let head = add_partner(&app, &facilitator, &werkplaats).await;
+    app.record_problem(&facilitator, &werkplaats, "Vijf", LATE)
+        .await;
+    let head = app
+        .add_partner(&facilitator, &werkplaats, "Gemeente Testdorp", "GEMEENTE")
+        .await
+        .version;
     assert_eq!(head, 8);
 
-    let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &facilitator).await;
-    client.subscribe("1", &werkplaats, Some(seen as i64)).await;
-    let mut resumed = client.next_events((head - seen as i64) as usize).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &facilitator).await;
+    subscribe(&mut client, "1", &werkplaats, Some(seen as i64)).await;
+    let mut resumed = next_events(&mut client, (head - seen as i64) as usize).await;
     assert_contiguous(&resumed, seen as i64 + 1, head);
     assert_eq!(
         resumed[0]["prevHash"],
@@ -499,9 +268,11 @@ async fn a_reconnecting_subscriber_resumes_after_the_last_version_it_saw() {
         "the resumed stream links to the last event seen"
     );
     // And then the new ones.
-    record_problem(&app, &facilitator, &werkplaats, "Zes").await;
-    record_problem(&app, &facilitator, &werkplaats, "Zeven").await;
-    resumed.extend(client.next_events(2).await);
+    app.record_problem(&facilitator, &werkplaats, "Zes", LATE)
+        .await;
+    app.record_problem(&facilitator, &werkplaats, "Zeven", LATE)
+        .await;
+    resumed.extend(next_events(&mut client, 2).await);
     client.assert_quiet().await;
     assert_contiguous(&resumed, seen as i64 + 1, head + 2);
 
@@ -533,9 +304,9 @@ async fn concurrent_subscribers_each_get_every_event_once_in_order() {
         } else {
             facilitator.clone()
         };
-        let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &token).await;
-        client.subscribe("1", &werkplaats, Some(0)).await;
-        let stored = client.next_events(2).await;
+        let mut client = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &token).await;
+        subscribe(&mut client, "1", &werkplaats, Some(0)).await;
+        let stored = next_events(&mut client, 2).await;
         assert_contiguous(&stored, 1, 2);
         clients.push((client, stored));
     }
@@ -543,7 +314,7 @@ async fn concurrent_subscribers_each_get_every_event_once_in_order() {
         .into_iter()
         .map(|(mut client, mut events)| {
             tokio::spawn(async move {
-                events.extend(client.next_events((head - 2) as usize).await);
+                events.extend(next_events(&mut client, (head - 2) as usize).await);
                 client.assert_quiet().await;
                 client.close().await;
                 events
@@ -552,7 +323,10 @@ async fn concurrent_subscribers_each_get_every_event_once_in_order() {
         .collect();
 
     for n in 1..=WRITES {
-        let version = record_problem(&app, &facilitator, &werkplaats, &format!("P{n}")).await;
+        let version = app
+            .record_problem(&facilitator, &werkplaats, &format!("P{n}"), LATE)
+            .await
+            .version;
         assert_eq!(version, 2 + n);
     }
 
@@ -573,13 +347,15 @@ async fn concurrent_subscribers_each_get_every_event_once_in_order() {
 async fn the_legacy_graphql_ws_protocol_delivers_events_too() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    record_problem(&app, &facilitator, &werkplaats, "Late melding").await;
+    app.record_problem(&facilitator, &werkplaats, "Late melding", LATE)
+        .await;
 
-    let mut client = WsClient::connect_as(&app, Protocol::LegacyWs, &facilitator).await;
-    client.subscribe("legacy", &werkplaats, Some(1)).await;
-    let mut events = client.next_events(2).await;
-    record_problem(&app, &facilitator, &werkplaats, "Schaamte").await;
-    events.push(client.next_event().await);
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::LegacyWs, &facilitator).await;
+    subscribe(&mut client, "legacy", &werkplaats, Some(1)).await;
+    let mut events = next_events(&mut client, 2).await;
+    app.record_problem(&facilitator, &werkplaats, "Schaamte", LATE)
+        .await;
+    events.push(next_event(&mut client).await);
     assert_contiguous(&events, 2, 4);
     assert_eq!(
         types(&events),
@@ -595,7 +371,8 @@ async fn the_legacy_graphql_ws_protocol_delivers_events_too() {
         }
         other => panic!("expected complete, got {other:?}"),
     }
-    record_problem(&app, &facilitator, &werkplaats, "Na stop").await;
+    app.record_problem(&facilitator, &werkplaats, "Na stop", LATE)
+        .await;
     client.assert_quiet().await;
     client.close().await;
     println!(
@@ -611,8 +388,8 @@ async fn a_member_of_another_werkplaats_gets_not_found_and_no_events() {
     let (_, outsider) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
 
     for protocol in [Protocol::TransportWs, Protocol::LegacyWs] {
-        let mut client = WsClient::connect_as(&app, protocol, &outsider).await;
-        client.subscribe("1", &werkplaats, Some(0)).await;
+        let mut client = WsClient::connect_as(&app.ws_url(), protocol, &outsider).await;
+        subscribe(&mut client, "1", &werkplaats, Some(0)).await;
         let error = subscription_error(&mut client).await;
         assert_eq!(
             error["extensions"]["code"], "NOT_FOUND",
@@ -622,14 +399,19 @@ async fn a_member_of_another_werkplaats_gets_not_found_and_no_events() {
     }
 
     // A werkplaats that does not exist answers the same, also for the admin.
-    let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &app.admin_token).await;
-    client
-        .subscribe("1", "00000000-0000-4000-8000-000000000000", Some(0))
-        .await;
+    let mut client =
+        WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &app.admin_token).await;
+    subscribe(
+        &mut client,
+        "1",
+        "00000000-0000-4000-8000-000000000000",
+        Some(0),
+    )
+    .await;
     let error = subscription_error(&mut client).await;
     assert_eq!(error["extensions"]["code"], "NOT_FOUND", "{error}");
     // The connection stays usable: a bad afterVersion is bad input.
-    client.subscribe("2", &werkplaats, Some(-1)).await;
+    subscribe(&mut client, "2", &werkplaats, Some(-1)).await;
     let error = subscription_error(&mut client).await;
     assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{error}");
     client.close().await;
@@ -644,10 +426,10 @@ async fn subscribing_without_a_token_is_unauthenticated() {
     // An init without authorization is acknowledged (anonymous), and the
     // subscription is then refused.
     for payload in [None, Some(json!({}))] {
-        let mut client = WsClient::connect(&app, Protocol::TransportWs).await;
+        let mut client = WsClient::connect(&app.ws_url(), Protocol::TransportWs).await;
         match client.init(payload.clone()).await {
             Incoming::Json(message) if message["type"] == "connection_ack" => {
-                client.subscribe("1", &werkplaats, Some(0)).await;
+                subscribe(&mut client, "1", &werkplaats, Some(0)).await;
                 let error = subscription_error(&mut client).await;
                 assert_eq!(
                     error["extensions"]["code"], "UNAUTHENTICATED",
@@ -661,8 +443,8 @@ async fn subscribing_without_a_token_is_unauthenticated() {
     }
 
     // Subscribing before connection_init closes the connection with 4401.
-    let mut client = WsClient::connect(&app, Protocol::TransportWs).await;
-    client.subscribe("1", &werkplaats, Some(0)).await;
+    let mut client = WsClient::connect(&app.ws_url(), Protocol::TransportWs).await;
+    subscribe(&mut client, "1", &werkplaats, Some(0)).await;
     match client.recv().await {
         Incoming::Closed(Some((4401, reason))) => {
             println!("subscriptions: subscribe before init -> closed 4401 {reason:?}")
@@ -682,7 +464,7 @@ async fn a_bad_token_in_connection_init_is_refused() {
         (Protocol::TransportWs, "Basic YWRtaW46YWRtaW4="),
         (Protocol::LegacyWs, "Bearer wpt_nobody-holds-this-token"),
     ] {
-        let mut client = WsClient::connect(&app, protocol).await;
+        let mut client = WsClient::connect(&app.ws_url(), protocol).await;
         let answer = client
             .init(Some(json!({"authorization": authorization})))
             .await;
@@ -717,7 +499,7 @@ async fn a_bad_token_in_connection_init_is_refused() {
                 panic!("{authorization:?}: a message after the refusal: {message}")
             }
         }
-        let after = if sent {
+        let after = if sent.is_ok() {
             "subscribe sent, nothing delivered"
         } else {
             "socket already closed"
@@ -730,7 +512,7 @@ async fn a_bad_token_in_connection_init_is_refused() {
 async fn a_malformed_subscription_gets_an_error_not_events() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = WsClient::connect_as(&app, Protocol::TransportWs, &facilitator).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &facilitator).await;
     for (id, query) in [
         ("syntax", "subscription { werkplaatsEvents("),
         (
@@ -755,7 +537,7 @@ async fn a_malformed_subscription_gets_an_error_not_events() {
         );
     }
     // The connection still works.
-    client.subscribe("ok", &werkplaats, None).await;
-    assert_contiguous(&client.next_events(2).await, 1, 2);
+    subscribe(&mut client, "ok", &werkplaats, None).await;
+    assert_contiguous(&next_events(&mut client, 2).await, 1, 2);
     client.close().await;
 }

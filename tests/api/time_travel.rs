@@ -12,7 +12,8 @@ use werkplaats::domain::{ActionStatus, Direction, Event};
 use werkplaats::projections::{IndicatorView, Recorded, WerkplaatsView};
 use werkplaats::store::StoredEvent;
 
-use crate::helpers::*;
+use crate::kit::app::*;
+use crate::kit::seed::create_werkplaats;
 
 const SEEDS: u64 = 8;
 /// Random commands per werkplaats, after its creation.

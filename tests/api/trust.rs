@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::helpers::*;
-use crate::live::client::{Next, Subscription};
+use crate::kit::app::*;
+use crate::kit::seed::{create_werkplaats, Invited};
+use crate::kit::ws::{Next, Subscription};
 
 const INVITE: &str = "mutation($input: InviteMemberInput!) { inviteMember(input: $input) { member { id } token version } }";
 const REMOVE: &str = "mutation($input: RemoveMemberInput!) { removeMember(input: $input) { member { id name active forgotten } version } }";
@@ -20,29 +21,6 @@ const PROBLEM: &str = "mutation($input: RecordProblemInput!) { recordProblem(inp
 const EVENTS: &str =
     "subscription($id: ID!) { werkplaatsEvents(werkplaatsId: $id, afterVersion: 0) { version type } }";
 const MEMBERS: &str = "query($id: ID!) { werkplaats(id: $id) { version members { id name role active forgotten } } me { id } }";
-
-/// Invites a member and returns `(member id, token)`.
-pub async fn invite(
-    app: &TestApp,
-    wp: &str,
-    fac: &str,
-    name: &str,
-    role: &str,
-) -> (String, String) {
-    let response = app
-        .graphql(
-            Some(fac),
-            INVITE,
-            json!({"input": {"werkplaatsId": wp, "name": name, "role": role}}),
-        )
-        .await;
-    assert_ok(&response);
-    let payload = &response["data"]["inviteMember"];
-    (
-        payload["member"]["id"].as_str().unwrap().to_owned(),
-        payload["token"].as_str().unwrap().to_owned(),
-    )
-}
 
 async fn record_problem(app: &TestApp, wp: &str, token: &str) -> Value {
     app.graphql(
@@ -86,7 +64,13 @@ async fn a_removed_member_is_locked_out_at_once_on_http_and_on_open_websockets()
     let app = spawn_app().await;
     let other = app.another_instance().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let (partner, token) = invite(&app, &wp, &fac, "Petra Partner", "PARTNER").await;
+    let Invited {
+        member: partner,
+        token,
+        ..
+    } = app
+        .invite_member(&fac, &wp, "Petra Partner", "PARTNER", None)
+        .await;
     assert_ok(&record_problem(&app, &wp, &token).await);
 
     // Open sockets on both instances, and one of a colleague who stays.
@@ -96,7 +80,11 @@ async fn a_removed_member_is_locked_out_at_once_on_http_and_on_open_websockets()
     let mut there = Subscription::start(&other.ws_url(), &token, EVENTS, json!({"id": wp}))
         .await
         .unwrap();
-    let (_, colleague) = invite(&app, &wp, &fac, "Cor Collega", "PARTNER").await;
+    let Invited {
+        token: colleague, ..
+    } = app
+        .invite_member(&fac, &wp, "Cor Collega", "PARTNER", None)
+        .await;
     let mut stays = Subscription::start(&app.ws_url(), &colleague, EVENTS, json!({"id": wp}))
         .await
         .unwrap();
@@ -173,7 +161,13 @@ async fn a_removed_member_is_locked_out_at_once_on_http_and_on_open_websockets()
 async fn a_changed_role_applies_to_the_next_request() {
     let app = spawn_app().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let (partner, token) = invite(&app, &wp, &fac, "Petra Partner", "PARTNER").await;
+    let Invited {
+        member: partner,
+        token,
+        ..
+    } = app
+        .invite_member(&fac, &wp, "Petra Partner", "PARTNER", None)
+        .await;
     assert_ok(&record_problem(&app, &wp, &token).await);
 
     let changed = member_command(
@@ -249,7 +243,9 @@ async fn a_changed_role_applies_to_the_next_request() {
 async fn a_member_rotates_their_own_token_and_the_old_one_stops_working() {
     let app = spawn_app().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let (_, old) = invite(&app, &wp, &fac, "Petra Partner", "PARTNER").await;
+    let Invited { token: old, .. } = app
+        .invite_member(&fac, &wp, "Petra Partner", "PARTNER", None)
+        .await;
     let mut socket = Subscription::start(&app.ws_url(), &old, EVENTS, json!({"id": wp}))
         .await
         .unwrap();
@@ -333,7 +329,7 @@ async fn every_row(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn forgetting_a_member_erases_them_everywhere_and_the_trail_still_verifies() {
-    let logs = crate::logs::capture();
+    let logs = super::logs::capture();
     let app = spawn_app().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let name = "Fenna Vergeetmij-Zuidema";
@@ -504,9 +500,23 @@ async fn trust_mutations_refuse_bad_input_and_append_nothing() {
     let app = spawn_app().await;
     let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let (elsewhere, other_fac) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
-    let (partner, partner_token) = invite(&app, &wp, &fac, "Petra Partner", "PARTNER").await;
-    let (_, evaluator) = invite(&app, &wp, &fac, "Eva Evaluator", "EVALUATOR").await;
-    let (outsider, _) = invite(&app, &elsewhere, &other_fac, "Olaf Elders", "PARTNER").await;
+    let Invited {
+        member: partner,
+        token: partner_token,
+        ..
+    } = app
+        .invite_member(&fac, &wp, "Petra Partner", "PARTNER", None)
+        .await;
+    let Invited {
+        token: evaluator, ..
+    } = app
+        .invite_member(&fac, &wp, "Eva Evaluator", "EVALUATOR", None)
+        .await;
+    let Invited {
+        member: outsider, ..
+    } = app
+        .invite_member(&other_fac, &elsewhere, "Olaf Elders", "PARTNER", None)
+        .await;
     let unknown = "00000000-0000-4000-8000-000000000000";
     let before = app.stored_events(&wp).await;
     let rows_before = every_row(&app).await;

@@ -3,225 +3,31 @@
 //! per-connection operation limit, clean shutdown, and that a client that
 //! does not read neither stalls other subscribers nor stays connected.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
-use serde_json::{json, Value};
-use tokio::net::{TcpSocket, TcpStream};
+use serde_json::json;
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::WebSocketStream;
 
-use crate::helpers::{assert_ok, create_werkplaats, spawn_app, spawn_app_with, TestApp};
-
-/// Longest wait for any one message.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// How long a stopped operation must stay silent: longer than the
-/// follower's one-second poll.
-const QUIET: Duration = Duration::from_millis(1_500);
+use crate::kit::app::{spawn_app, spawn_app_with};
+use crate::kit::seed::{create_werkplaats, RECORD_PROBLEM};
+use crate::kit::ws::{Incoming, Protocol::TransportWs, WsClient, READ_TIMEOUT};
 
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version type data } }";
 
-const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
+/// The title of every problem these tests record.
+const TITLE: &str = "Stapeling van boetes";
 
-/// What the server sent.
-#[derive(Debug)]
-enum Incoming {
-    Json(Value),
-    /// A close frame (code, reason), or the socket ended without one.
-    Closed(Option<(u16, String)>),
+/// Subscribes to `werkplaatsEvents` after version `after` under operation `id`.
+async fn subscribe(client: &mut WsClient, id: &str, werkplaats: &str, after: i64) {
+    let variables = json!({"id": werkplaats, "after": after});
+    client.subscribe(id, EVENTS, variables).await;
 }
 
-/// A `graphql-transport-ws` client that shows everything the server sends,
-/// pings included.
-struct Client {
-    socket: WebSocketStream<TcpStream>,
-}
-
-impl Client {
-    async fn connect(app: &TestApp) -> Client {
-        Client::connect_with(app, None).await
-    }
-
-    /// Connects with the socket's receive buffer set to `receive_buffer`
-    /// bytes, so that a client that does not read is full quickly.
-    async fn connect_with(app: &TestApp, receive_buffer: Option<u32>) -> Client {
-        let address: SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
-        let tcp = TcpSocket::new_v4().unwrap();
-        if let Some(bytes) = receive_buffer {
-            tcp.set_recv_buffer_size(bytes).unwrap();
-        }
-        let stream = tcp.connect(address).await.expect("the server listens");
-        let mut request = app.ws_url().into_client_request().unwrap();
-        request.headers_mut().insert(
-            "Sec-WebSocket-Protocol",
-            HeaderValue::from_static("graphql-transport-ws"),
-        );
-        let (socket, response) = tokio::time::timeout(
-            READ_TIMEOUT,
-            tokio_tungstenite::client_async(request, stream),
-        )
-        .await
-        .expect("the websocket handshake finishes in time")
-        .expect("the server accepts the websocket");
-        assert_eq!(
-            response.headers()["sec-websocket-protocol"],
-            "graphql-transport-ws"
-        );
-        Client { socket }
-    }
-
-    /// Connects and initialises with `token`; panics unless acknowledged.
-    async fn connect_as(app: &TestApp, token: &str) -> Client {
-        let mut client = Client::connect(app).await;
-        client.init_as(token).await;
-        client
-    }
-
-    /// Sends `connection_init` with `payload` and returns the answer.
-    async fn init(&mut self, payload: Value) -> Incoming {
-        self.send(json!({"type": "connection_init", "payload": payload}))
-            .await;
-        self.recv().await
-    }
-
-    async fn init_as(&mut self, token: &str) {
-        let answer = self
-            .init(json!({"authorization": format!("Bearer {token}")}))
-            .await;
-        assert!(
-            matches!(&answer, Incoming::Json(m) if m["type"] == "connection_ack"),
-            "expected connection_ack, got {answer:?}"
-        );
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.send_text(&message.to_string()).await;
-    }
-
-    async fn send_text(&mut self, text: &str) {
-        self.socket
-            .send(Message::text(text))
-            .await
-            .expect("the message is sent");
-    }
-
-    async fn subscribe(&mut self, id: &str, werkplaats: &str, after: i64) {
-        self.send(json!({
-            "id": id,
-            "type": "subscribe",
-            "payload": {"query": EVENTS, "variables": {"id": werkplaats, "after": after}},
-        }))
-        .await;
-    }
-
-    /// Anything the server sends within `wait`, pings included; `None` when
-    /// it stays silent.
-    async fn recv_any_within(&mut self, wait: Duration) -> Option<Incoming> {
-        let deadline = Instant::now() + wait;
-        loop {
-            let message = tokio::time::timeout_at(deadline, self.socket.next())
-                .await
-                .ok()?;
-            return Some(match message {
-                None | Some(Err(_)) => Incoming::Closed(None),
-                Some(Ok(Message::Close(frame))) => {
-                    Incoming::Closed(frame.map(|f| (u16::from(f.code), f.reason.to_string())))
-                }
-                Some(Ok(Message::Text(text))) => Incoming::Json(
-                    serde_json::from_str(text.as_str())
-                        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}")),
-                ),
-                // Websocket-level pings are answered by tungstenite itself.
-                Some(Ok(_)) => continue,
-            });
-        }
-    }
-
-    /// The next message within `wait` other than a protocol ping, which is
-    /// answered.
-    async fn recv_within(&mut self, wait: Duration) -> Option<Incoming> {
-        let deadline = Instant::now() + wait;
-        loop {
-            let incoming = self.recv_any_within(deadline - Instant::now()).await?;
-            match incoming {
-                Incoming::Json(message) if message["type"] == "ping" => {
-                    self.send(json!({"type": "pong"})).await;
-                }
-                incoming => return Some(incoming),
-            }
-        }
-    }
-
-    async fn recv(&mut self) -> Incoming {
-        self.recv_within(READ_TIMEOUT)
-            .await
-            .expect("a websocket message within the timeout")
-    }
-
-    /// The next message, which must be `type` for operation `id`.
-    async fn expect(&mut self, kind: &str, id: &str) -> Value {
-        match self.recv().await {
-            Incoming::Json(message) if message["type"] == kind && message["id"] == id => message,
-            other => panic!("expected {kind} for {id}, got {other:?}"),
-        }
-    }
-
-    /// The payload of the next `next` for `id`, then its `complete`.
-    async fn single_result(&mut self, id: &str) -> Value {
-        let next = self.expect("next", id).await;
-        self.expect("complete", id).await;
-        next["payload"].clone()
-    }
-
-    /// The version of the next event of operation `id`.
-    async fn next_version(&mut self, id: &str) -> i64 {
-        let next = self.expect("next", id).await;
-        assert!(next["payload"].get("errors").is_none(), "{next}");
-        next["payload"]["data"]["werkplaatsEvents"]["version"]
-            .as_i64()
-            .unwrap()
-    }
-
-    /// The close frame, skipping whatever comes before it; panics when the
-    /// socket ends without one or nothing closes within [`READ_TIMEOUT`].
-    async fn expect_close(&mut self) -> (u16, String) {
-        loop {
-            match self.recv().await {
-                Incoming::Closed(Some(frame)) => return frame,
-                Incoming::Closed(None) => panic!("the socket ended without a close frame"),
-                Incoming::Json(_) => continue,
-            }
-        }
-    }
-
-    async fn assert_quiet(&mut self) {
-        if let Some(incoming) = self.recv_within(QUIET).await {
-            panic!("expected nothing more, got {incoming:?}");
-        }
-    }
-}
-
-async fn record_problem(app: &TestApp, token: &str, werkplaats: &str, description: &str) -> i64 {
-    let response = app
-        .graphql(
-            Some(token),
-            RECORD_PROBLEM,
-            json!({"input": {
-                "werkplaatsId": werkplaats,
-                "title": "Stapeling van boetes",
-                "description": description,
-                "perspective": "CLIENT",
-            }}),
-        )
-        .await;
-    assert_ok(&response);
-    response["data"]["recordProblem"]["version"]
+/// The version of the next event of operation `id`.
+async fn next_version(client: &mut WsClient, id: &str) -> i64 {
+    let next = client.expect("next", id).await;
+    assert!(next["payload"].get("errors").is_none(), "{next}");
+    next["payload"]["data"]["werkplaatsEvents"]["version"]
         .as_i64()
         .unwrap()
 }
@@ -237,8 +43,8 @@ async fn no_connection_init_within_the_timeout_closes_with_4408() {
     let (_, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
 
     let started = Instant::now();
-    let mut silent = Client::connect(&app).await;
-    let mut prompt = Client::connect_as(&app, &facilitator).await;
+    let mut silent = WsClient::connect(&app.ws_url(), TransportWs).await;
+    let mut prompt = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
     let frame = silent.expect_close().await;
     let waited = started.elapsed();
     assert_eq!(
@@ -264,9 +70,11 @@ async fn no_connection_init_within_the_timeout_closes_with_4408() {
 async fn a_second_connection_init_closes_with_4429() {
     let app = spawn_app().await;
     let (_, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
     let answer = client
-        .init(json!({"authorization": format!("Bearer {facilitator}")}))
+        .init(Some(
+            json!({"authorization": format!("Bearer {facilitator}")}),
+        ))
         .await;
     match answer {
         Incoming::Closed(Some((code, reason))) => {
@@ -284,8 +92,10 @@ async fn a_token_nobody_holds_closes_with_4403() {
         "Bearer wpt_nobody-holds-this-token",
         "Basic YWRtaW46YWRtaW4=",
     ] {
-        let mut client = Client::connect(&app).await;
-        let answer = client.init(json!({"authorization": authorization})).await;
+        let mut client = WsClient::connect(&app.ws_url(), TransportWs).await;
+        let answer = client
+            .init(Some(json!({"authorization": authorization})))
+            .await;
         match answer {
             Incoming::Closed(Some(frame)) => {
                 assert_eq!(frame, (4403, "Forbidden".to_owned()), "{authorization:?}")
@@ -294,7 +104,7 @@ async fn a_token_nobody_holds_closes_with_4403() {
         }
     }
     // The admin's token is acknowledged.
-    Client::connect_as(&app, &app.admin_token).await;
+    WsClient::connect_as(&app.ws_url(), TransportWs, &app.admin_token).await;
     println!("ws_protocol: unknown or malformed token -> 4403 Forbidden");
 }
 
@@ -302,8 +112,8 @@ async fn a_token_nobody_holds_closes_with_4403() {
 async fn subscribing_before_connection_ack_closes_with_4401() {
     let app = spawn_app().await;
     let (werkplaats, _) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect(&app).await;
-    client.subscribe("1", &werkplaats, 0).await;
+    let mut client = WsClient::connect(&app.ws_url(), TransportWs).await;
+    subscribe(&mut client, "1", &werkplaats, 0).await;
     assert_eq!(
         client.expect_close().await,
         (4401, "Unauthorized".to_owned())
@@ -315,11 +125,11 @@ async fn subscribing_before_connection_ack_closes_with_4401() {
 async fn reusing_the_id_of_a_running_subscription_closes_with_4409() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
-    client.subscribe("live", &werkplaats, 0).await;
-    assert_eq!(client.next_version("live").await, 1);
-    assert_eq!(client.next_version("live").await, 2);
-    client.subscribe("live", &werkplaats, 0).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
+    subscribe(&mut client, "live", &werkplaats, 0).await;
+    assert_eq!(next_version(&mut client, "live").await, 1);
+    assert_eq!(next_version(&mut client, "live").await, 2);
+    subscribe(&mut client, "live", &werkplaats, 0).await;
     assert_eq!(
         client.expect_close().await,
         (4409, "Subscriber for live already exists".to_owned())
@@ -354,9 +164,9 @@ async fn an_invalid_message_closes_with_4400() {
         (true, json!({"type": "complete"}).to_string()),
     ] {
         let mut client = if initialised {
-            Client::connect_as(&app, &facilitator).await
+            WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await
         } else {
-            Client::connect(&app).await
+            WsClient::connect(&app.ws_url(), TransportWs).await
         };
         client.send_text(&message).await;
         let (code, reason) = client.expect_close().await;
@@ -370,7 +180,7 @@ async fn an_invalid_message_closes_with_4400() {
 async fn the_server_pings_every_interval_and_answers_pings() {
     let app = spawn_app_with(|config| config.ws_ping_interval_secs = 1).await;
     let (_, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
 
     let started = Instant::now();
     for n in 1..=2 {
@@ -402,9 +212,9 @@ async fn the_server_pings_every_interval_and_answers_pings() {
 async fn complete_stops_a_subscription_and_frees_its_id() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
-    client.subscribe("a", &werkplaats, 0).await;
-    client.subscribe("b", &werkplaats, 0).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
+    subscribe(&mut client, "a", &werkplaats, 0).await;
+    subscribe(&mut client, "b", &werkplaats, 0).await;
     let mut seen = Vec::new();
     for _ in 0..4 {
         let next = client.recv().await;
@@ -424,18 +234,24 @@ async fn complete_stops_a_subscription_and_frees_its_id() {
 
     client.send(json!({"type": "complete", "id": "a"})).await;
     // "b" still runs; "a" sends nothing more, not even `complete`.
-    let version = record_problem(&app, &facilitator, &werkplaats, "Laat").await;
-    assert_eq!(client.next_version("b").await, version);
+    let version = app
+        .record_problem(&facilitator, &werkplaats, TITLE, "Laat")
+        .await
+        .version;
+    assert_eq!(next_version(&mut client, "b").await, version);
     client.assert_quiet().await;
 
     // The id is free again.
-    client.subscribe("a", &werkplaats, version - 1).await;
-    assert_eq!(client.next_version("a").await, version);
+    subscribe(&mut client, "a", &werkplaats, version - 1).await;
+    assert_eq!(next_version(&mut client, "a").await, version);
     // Completing an id that is not running is no error.
     client
         .send(json!({"type": "complete", "id": "never"}))
         .await;
-    let version = record_problem(&app, &facilitator, &werkplaats, "Laat").await;
+    let version = app
+        .record_problem(&facilitator, &werkplaats, TITLE, "Laat")
+        .await
+        .version;
     let mut versions = [client.recv().await, client.recv().await].map(|incoming| match incoming {
         Incoming::Json(m) => (
             m["id"].as_str().unwrap().to_owned(),
@@ -458,7 +274,7 @@ async fn complete_stops_a_subscription_and_frees_its_id() {
 async fn queries_and_mutations_answer_one_next_and_complete() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
 
     client
         .send(json!({"id": "q", "type": "subscribe", "payload": {
@@ -499,8 +315,8 @@ async fn queries_and_mutations_answer_one_next_and_complete() {
     );
 
     // Without a token: acknowledged, and every operation is unauthenticated.
-    let mut anonymous = Client::connect(&app).await;
-    let ack = anonymous.init(json!({})).await;
+    let mut anonymous = WsClient::connect(&app.ws_url(), TransportWs).await;
+    let ack = anonymous.init(Some(json!({}))).await;
     assert!(
         matches!(&ack, Incoming::Json(m) if m["type"] == "connection_ack"),
         "{ack:?}"
@@ -522,11 +338,11 @@ async fn queries_and_mutations_answer_one_next_and_complete() {
 async fn a_connection_runs_at_most_100_operations_at_a_time() {
     let app = spawn_app().await;
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    let mut client = Client::connect_as(&app, &facilitator).await;
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
     for n in 0..100 {
-        client.subscribe(&format!("s{n}"), &werkplaats, 0).await;
+        subscribe(&mut client, &format!("s{n}"), &werkplaats, 0).await;
     }
-    client.subscribe("one-too-many", &werkplaats, 0).await;
+    subscribe(&mut client, "one-too-many", &werkplaats, 0).await;
     // Every running subscription delivers its two stored events; the extra
     // one is refused and completed.
     let (mut events, mut refusal, mut completed) = (0, None, false);
@@ -549,8 +365,8 @@ async fn a_connection_runs_at_most_100_operations_at_a_time() {
 
     // Completing one makes room for another.
     client.send(json!({"type": "complete", "id": "s0"})).await;
-    client.subscribe("one-more", &werkplaats, 1).await;
-    assert_eq!(client.next_version("one-more").await, 2);
+    subscribe(&mut client, "one-more", &werkplaats, 1).await;
+    assert_eq!(next_version(&mut client, "one-more").await, 2);
     println!("ws_protocol: operation 101 -> RATE_LIMITED; room again after a complete");
 }
 
@@ -569,9 +385,9 @@ async fn closing_the_socket_ends_every_operation_task() {
     let before = alive_tasks();
 
     for polite in [true, false] {
-        let mut client = Client::connect_as(&app, &facilitator).await;
+        let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
         for n in 0..OPERATIONS {
-            client.subscribe(&n.to_string(), &werkplaats, 0).await;
+            subscribe(&mut client, &n.to_string(), &werkplaats, 0).await;
         }
         for _ in 0..2 * OPERATIONS {
             assert!(matches!(client.recv().await, Incoming::Json(m) if m["type"] == "next"));
@@ -582,7 +398,7 @@ async fn closing_the_socket_ends_every_operation_task() {
             "{during} tasks while {OPERATIONS} operations run, {before} before"
         );
         if polite {
-            client.socket.close(None).await.unwrap();
+            assert!(client.close().await, "the close frame is sent");
         }
         drop(client);
 
@@ -613,18 +429,18 @@ async fn a_subscriber_that_never_reads_does_not_stall_another_on_the_same_werkpl
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let description = long_description();
 
-    let mut stalled = Client::connect_with(&app, Some(4_096)).await;
+    let mut stalled = WsClient::connect_with(&app.ws_url(), TransportWs, Some(4_096)).await;
     stalled.init_as(&facilitator).await;
     for n in 0..STALLED_OPERATIONS {
-        stalled.subscribe(&n.to_string(), &werkplaats, 0).await;
+        subscribe(&mut stalled, &n.to_string(), &werkplaats, 0).await;
     }
 
-    let mut reader = Client::connect_as(&app, &facilitator).await;
-    reader.subscribe("live", &werkplaats, 2).await;
+    let mut reader = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
+    subscribe(&mut reader, "live", &werkplaats, 2).await;
     let received = tokio::spawn(async move {
         let mut arrivals = Vec::new();
         for version in 3..=2 + WRITES {
-            assert_eq!(reader.next_version("live").await, version);
+            assert_eq!(next_version(&mut reader, "live").await, version);
             arrivals.push(Instant::now());
         }
         arrivals
@@ -634,7 +450,9 @@ async fn a_subscriber_that_never_reads_does_not_stall_another_on_the_same_werkpl
     for n in 1..=WRITES {
         sent.push(Instant::now());
         assert_eq!(
-            record_problem(&app, &facilitator, &werkplaats, &description).await,
+            app.record_problem(&facilitator, &werkplaats, TITLE, &description)
+                .await
+                .version,
             2 + n
         );
     }
@@ -676,13 +494,14 @@ async fn a_client_that_stops_reading_is_closed_with_4499() {
     let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
     let description = long_description();
 
-    let mut stalled = Client::connect_with(&app, Some(4_096)).await;
+    let mut stalled = WsClient::connect_with(&app.ws_url(), TransportWs, Some(4_096)).await;
     stalled.init_as(&facilitator).await;
     for n in 0..OPERATIONS {
-        stalled.subscribe(&n.to_string(), &werkplaats, 0).await;
+        subscribe(&mut stalled, &n.to_string(), &werkplaats, 0).await;
     }
     for _ in 1..=WRITES {
-        record_problem(&app, &facilitator, &werkplaats, &description).await;
+        app.record_problem(&facilitator, &werkplaats, TITLE, &description)
+            .await;
     }
     // Longer than the send timeout and the closing grace.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -709,7 +528,7 @@ async fn a_client_that_stops_reading_is_closed_with_4499() {
     println!("ws_protocol: a client that stopped reading was closed ({frame:?}) after {events} of {total} events");
 
     // Other clients are unaffected.
-    let mut client = Client::connect_as(&app, &facilitator).await;
-    client.subscribe("1", &werkplaats, 2 + WRITES - 1).await;
-    assert_eq!(client.next_version("1").await, 2 + WRITES);
+    let mut client = WsClient::connect_as(&app.ws_url(), TransportWs, &facilitator).await;
+    subscribe(&mut client, "1", &werkplaats, 2 + WRITES - 1).await;
+    assert_eq!(next_version(&mut client, "1").await, 2 + WRITES);
 }

@@ -4,8 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::driver::{exclusive, Chromedriver};
-use crate::{seed, server};
+use super::driver::{exclusive, Chromedriver};
+use super::seed;
+use crate::kit::app::spawn_app_as_shipped;
 
 /// Counts what a screen reader would miss on the page as it is now.
 const AUDIT: &str = r#"
@@ -35,7 +36,7 @@ return {
 #[tokio::test]
 async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     let _turn = exclusive().await;
-    let server = server::spawn().await;
+    let server = spawn_app_as_shipped().await;
     let w = seed::werkplaats(&server).await;
     let driver = Chromedriver::start().await;
     let browser = driver.browser(&server.address).await;
@@ -118,7 +119,7 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     println!("an empty plan: {refused:?} on {invalid} fields, none sent");
     assert_eq!(invalid, json!(2), "title and goal");
     let version = server
-        .graphql(
+        .data(
             &w.facilitator,
             "query($id: ID!) { werkplaats(id: $id) { version } }",
             json!({"id": w.id}),

@@ -2,13 +2,14 @@
 
 use serde_json::{json, Value};
 
-use crate::driver::{exclusive, Chromedriver};
-use crate::{seed, server};
+use super::driver::{exclusive, Chromedriver};
+use super::seed;
+use crate::kit::app::spawn_app_as_shipped;
 
 #[tokio::test]
 async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
     let _turn = exclusive().await;
-    let server = server::spawn().await;
+    let server = spawn_app_as_shipped().await;
     let w = seed::werkplaats(&server).await;
     let driver = Chromedriver::start().await;
     let browser = driver.browser(&server.address).await;
@@ -42,7 +43,7 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
 
     // The export the page downloads: the same JSON Lines as the CLI's.
     let export = server
-        .get(
+        .get_as(
             &format!("/werkplaatsen/{}/export", w.id),
             Some(&w.evaluator),
         )
@@ -66,11 +67,11 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
         lines[0]["headHash"]
     );
     let anonymous = server
-        .get(&format!("/werkplaatsen/{}/export", w.id), None)
+        .get_as(&format!("/werkplaatsen/{}/export", w.id), None)
         .await;
     assert_eq!(anonymous.status(), 401);
     let unknown = server
-        .get(
+        .get_as(
             &format!("/werkplaatsen/{}/export", uuid::Uuid::new_v4()),
             Some(&w.evaluator),
         )
@@ -80,14 +81,14 @@ async fn the_evaluator_verifies_the_trail_and_pages_through_it() {
 
 #[tokio::test]
 async fn the_client_is_served_with_its_content_types_and_a_strict_policy() {
-    let server = server::spawn().await;
+    let server = spawn_app_as_shipped().await;
     for (path, content_type) in [
         ("/", "text/html; charset=utf-8"),
         ("/app.css", "text/css; charset=utf-8"),
         ("/js/main.js", "text/javascript; charset=utf-8"),
         ("/icon.svg", "image/svg+xml"),
     ] {
-        let response = server.get(path, None).await;
+        let response = server.get_as(path, None).await;
         assert_eq!(response.status(), 200, "{path}");
         let headers = response.headers();
         assert_eq!(headers["content-type"], content_type, "{path}");
@@ -96,7 +97,7 @@ async fn the_client_is_served_with_its_content_types_and_a_strict_policy() {
         assert!(!policy.contains("unsafe"), "{policy}");
         assert_eq!(headers["x-content-type-options"], "nosniff");
     }
-    let page = server.get("/", None).await.text().await.unwrap();
+    let page = server.get_as("/", None).await.text().await.unwrap();
     assert!(page.contains("<html lang=\"nl\">"));
     assert!(!page.contains("<script>"), "no inline script");
     assert!(!page.contains("<style"), "no inline style");

@@ -5,13 +5,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::driver::{exclusive, Chromedriver};
-use crate::{seed, server};
+use super::driver::{exclusive, Chromedriver};
+use super::seed;
+use crate::kit::app::spawn_app_as_shipped;
 
 #[tokio::test]
 async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     let _turn = exclusive().await;
-    let server = server::spawn().await;
+    let server = spawn_app_as_shipped().await;
     let w = seed::werkplaats(&server).await;
     let driver = Chromedriver::start().await;
     let anna = driver.browser(&server.address).await;
@@ -170,7 +171,7 @@ async fn two_partners_see_each_others_changes_and_resolve_a_conflict() {
     bram.wait_text(".column-planned .cards", anna_goal).await;
 
     let action = server
-        .graphql(
+        .data(
             &w.facilitator,
             "query($id: ID!) { werkplaats(id: $id) { version plan { actions { id title goal version } } } }",
             json!({"id": w.id}),

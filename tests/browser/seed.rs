@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::server::TestServer;
+use crate::kit::app::TestApp;
 
 pub const NAME: &str = "Werkplaats Almere";
 
@@ -21,60 +21,44 @@ pub struct Werkplaats {
     pub decision: String,
 }
 
-async fn run(
-    server: &TestServer,
-    token: &str,
-    field: &str,
-    selection: &str,
-    input: Value,
-) -> Value {
-    let input_type = format!("{}{}Input", field[..1].to_uppercase(), &field[1..]);
-    let query = format!("mutation($input: {input_type}!) {{ {field}(input: $input) {selection} }}");
-    server.graphql(token, &query, json!({"input": input})).await[field].clone()
-}
-
-pub async fn werkplaats(server: &TestServer) -> Werkplaats {
-    let created = run(
-        server,
-        &server.admin_token,
-        "createWerkplaats",
-        "{ werkplaats { id } facilitatorToken }",
-        json!({"name": NAME, "municipality": "Almere",
+pub async fn werkplaats(server: &TestApp) -> Werkplaats {
+    let created = server
+        .command(
+            &server.admin_token,
+            "createWerkplaats",
+            "{ werkplaats { id } facilitatorToken }",
+            json!({"name": NAME, "municipality": "Almere",
                "question": "Hoe bereiken we jongeren met schulden eerder?",
                "methodology": "SCHOUDERS_ERONDER", "facilitatorName": "Fatima (procesbegeleider)"}),
-    )
-    .await;
+        )
+        .await;
     let id = created["werkplaats"]["id"].as_str().unwrap().to_owned();
     let facilitator = created["facilitatorToken"].as_str().unwrap().to_owned();
     let w = |mut input: Value| {
         input["werkplaatsId"] = json!(id);
         input
     };
-    let partner = |name: &'static str, kind: &'static str| {
-        run(
-            server,
+    let debt_help = server
+        .add_partner(
             &facilitator,
-            "addPartner",
-            "{ partner { id } }",
-            w(json!({"name": name, "kind": kind})),
+            &id,
+            "Schuldhulp Almere",
+            "SCHULDHULPVERLENING",
         )
-    };
-    let debt_help = partner("Schuldhulp Almere", "SCHULDHULPVERLENING").await["partner"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let social_work = partner("De Schoor sociaal werk", "SOCIAAL_WERK").await["partner"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await
+        .id;
+    let social_work = server
+        .add_partner(&facilitator, &id, "De Schoor sociaal werk", "SOCIAAL_WERK")
+        .await
+        .id;
     let invite = |name: &'static str, role: &'static str, partner: Option<&str>| {
-        let input = w(json!({"name": name, "role": role, "partnerId": partner}));
-        let facilitator = facilitator.clone();
+        let partner = partner.map(str::to_owned);
+        let (id, facilitator) = (id.clone(), facilitator.clone());
         async move {
-            run(server, &facilitator, "inviteMember", "{ token }", input).await["token"]
-                .as_str()
-                .unwrap()
-                .to_owned()
+            server
+                .invite_member(&facilitator, &id, name, role, partner.as_deref())
+                .await
+                .token
         }
     };
     let anna = invite("Anna de Vries", "PARTNER", Some(&debt_help)).await;
@@ -82,43 +66,39 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
     let evaluator = invite("Eva Evaluator", "EVALUATOR", None).await;
     let voice = invite("Sam (ervaringsdeskundige)", "CLIENT_VOICE", None).await;
 
-    let recorded = run(
-        server,
-        &voice,
-        "recordProblem",
-        "{ problem { id } version }",
-        w(
-            json!({"title": "Brieven komen te laat aan", "perspective": "CLIENT",
+    let recorded = server
+        .command(
+            &voice,
+            "recordProblem",
+            "{ problem { id } version }",
+            w(
+                json!({"title": "Brieven komen te laat aan", "perspective": "CLIENT",
                  "description": "Jongeren openen pas post als de deurwaarder er al is."}),
-        ),
-    )
-    .await;
+            ),
+        )
+        .await;
     let problem = recorded["problem"]["id"].as_str().unwrap().to_owned();
     let problem_version = recorded["version"].as_i64().unwrap();
-    let professional = run(
-        server,
-        &anna,
-        "recordProblem",
-        "{ problem { id } }",
-        w(
-            json!({"title": "Aanmelding pas bij hoge schuld", "perspective": "PROFESSIONAL",
+    let professional = server
+        .command(
+            &anna,
+            "recordProblem",
+            "{ problem { id } }",
+            w(
+                json!({"title": "Aanmelding pas bij hoge schuld", "perspective": "PROFESSIONAL",
                  "description": "Gemiddeld 14 schuldeisers bij de eerste aanmelding."}),
-        ),
-    )
-    .await["problem"]["id"]
+            ),
+        )
+        .await["problem"]["id"]
         .clone();
-    let solution = run(
-        server,
-        &bram,
+    let solution = server.command(&bram,
         "proposeSolution", "{ solution { id } }",
         w(json!({"title": "Vroegsignalering via het mbo", "description": "Mentoren vragen naar geldzorgen.",
                  "basis": ["PRACTICE", "CASUISTRY"], "addressesProblemIds": [problem, professional]})),
     )
     .await["solution"]["id"]
         .clone();
-    let decision = run(
-        server,
-        &facilitator,
+    let decision = server.command(&facilitator,
         "recordDecision", "{ decision { id } }",
         w(json!({"title": "We starten met mbo-spreekuren", "context": "Twee opties besproken.",
                  "optionsConsidered": ["Spreekuur op school", "Huisbezoeken"],
@@ -129,17 +109,17 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
         .as_str()
         .unwrap()
         .to_owned();
-    let indicator = run(
-        server,
-        &facilitator,
-        "defineIndicator",
-        "{ indicator { id } }",
-        w(
-            json!({"name": "Aanmeldingen jongeren", "unit": "per maand", "baseline": 4.0,
+    let indicator = server
+        .command(
+            &facilitator,
+            "defineIndicator",
+            "{ indicator { id } }",
+            w(
+                json!({"name": "Aanmeldingen jongeren", "unit": "per maand", "baseline": 4.0,
                  "norm": 12.0, "direction": "INCREASE"}),
-        ),
-    )
-    .await["indicator"]["id"]
+            ),
+        )
+        .await["indicator"]["id"]
         .clone();
     for (month, value) in [
         ("2026-01-31", 5.0),
@@ -147,28 +127,27 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
         ("2026-03-31", 9.0),
         ("2026-04-30", 13.0),
     ] {
-        run(
-            server,
+        server
+            .command(
+                &anna,
+                "recordMeasurement",
+                "{ version }",
+                w(json!({"indicatorId": indicator, "value": value, "measuredOn": month})),
+            )
+            .await;
+    }
+    let planned = server
+        .plan_action(
             &anna,
-            "recordMeasurement",
-            "{ version }",
-            w(json!({"indicatorId": indicator, "value": value, "measuredOn": month})),
+            &id,
+            &debt_help,
+            "Flyer in de brievenbus",
+            "Bekendheid van het spreekuur.",
+            "2026-06-01",
         )
         .await;
-    }
-    let planned = run(
-        server,
-        &anna,
-        "planAction",
-        "{ action { id version } }",
-        w(
-            json!({"title": "Flyer in de brievenbus", "goal": "Bekendheid van het spreekuur.",
-                 "ownerPartnerId": debt_help, "dueDate": "2026-06-01"}),
-        ),
-    )
-    .await;
-    let action = planned["action"]["id"].clone();
-    let mut version = planned["action"]["version"].clone();
+    let action = json!(planned.id);
+    let mut version = json!(planned.version);
     for (field, selection, extra) in [
         ("startAction", "{ action { version } }", json!({})),
         (
@@ -186,16 +165,16 @@ pub async fn werkplaats(server: &TestServer) -> Werkplaats {
         let mut input = w(extra);
         input["actionId"] = action.clone();
         input["expectedVersion"] = version;
-        version = run(server, &anna, field, selection, input).await["action"]["version"].clone();
+        version = server.command(&anna, field, selection, input).await["action"]["version"].clone();
     }
-    run(
-        server,
-        &voice,
-        "recordReflection",
-        "{ version }",
-        w(json!({"text": "Jongeren willen geen brief maar een appje.", "about": [problem]})),
-    )
-    .await;
+    server
+        .command(
+            &voice,
+            "recordReflection",
+            "{ version }",
+            w(json!({"text": "Jongeren willen geen brief maar een appje.", "about": [problem]})),
+        )
+        .await;
     Werkplaats {
         id,
         facilitator,

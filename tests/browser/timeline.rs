@@ -4,13 +4,14 @@
 use fantoccini::key::Key;
 use serde_json::json;
 
-use crate::driver::{exclusive, Chromedriver};
-use crate::{seed, server};
+use super::driver::{exclusive, Chromedriver};
+use super::seed;
+use crate::kit::app::spawn_app_as_shipped;
 
 #[tokio::test]
 async fn the_timeline_shows_an_earlier_version_and_a_decisions_provenance() {
     let _turn = exclusive().await;
-    let server = server::spawn().await;
+    let server = spawn_app_as_shipped().await;
     let w = seed::werkplaats(&server).await;
     let driver = Chromedriver::start().await;
     let browser = driver.browser(&server.address).await;

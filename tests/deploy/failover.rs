@@ -17,8 +17,9 @@ use tokio::sync::watch;
 use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::client::{Next, Subscription};
-use crate::support::{create_werkplaats, post, Database, Nginx, Server, Writer, RECORD_PROBLEM};
+use crate::kit::process::{create_werkplaats, post, Database, Nginx, Server, Writer};
+use crate::kit::seed::RECORD_PROBLEM;
+use crate::kit::ws::{Next, Subscription};
 
 const SUBSCRIBERS: usize = 20;
 const WRITERS: usize = 2;
@@ -166,7 +167,7 @@ fn metric(text: &str, name: &str) -> Option<f64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn subscribers_resume_through_nginx_when_an_instance_dies() {
-    let database = Database::new();
+    let database = Database::fresh();
     let admin = format!("admin-{}", Uuid::new_v4());
     // Both start at once on a database that does not exist yet: one
     // creates and migrates it, the other waits on the lock.

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use uuid::Uuid;
 
-use crate::support::{free_port, Database, Server};
+use crate::kit::process::{free_port, Database, Server};
 
 /// The port the commands in `deploy/` are written for.
 const IMAGE_PORT: &str = "127.0.0.1/8080";
@@ -51,7 +51,7 @@ fn passes(script: &str, port: u16) -> bool {
 
 #[test]
 fn the_healthchecks_pass_while_the_server_serves_and_fail_without_it() {
-    let database = Database::new();
+    let database = Database::fresh();
     let server = Server::start(
         &database.url(),
         &format!("admin-{}", Uuid::new_v4()),

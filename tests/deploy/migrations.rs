@@ -5,13 +5,13 @@
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::support::Database;
+use crate::kit::process::Database;
 
 const INSTANCES: usize = 6;
 
 #[tokio::test]
 async fn instances_migrating_at_once_all_succeed() {
-    let database = Database::new();
+    let database = Database::fresh();
     let started = Instant::now();
     let children: Vec<_> = (0..INSTANCES)
         .map(|_| {

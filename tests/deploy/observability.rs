@@ -6,17 +6,16 @@
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::support::{create_werkplaats, post, server_url, Database, Server};
+use crate::kit::db::server_url;
+use crate::kit::process::{create_werkplaats, post, Database, Server};
+use crate::kit::seed::RECORD_PROBLEM;
 
 /// A name that must never reach a log.
 const FACILITATOR: &str = "Procesbegeleider Vermeulen-Oosterhout";
 
-const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
-
 #[tokio::test]
 async fn logs_metrics_and_configuration_are_what_operators_expect() {
-    let database = Database::new();
+    let database = Database::fresh();
     let admin = format!("admin-{}", Uuid::new_v4());
     // A password in the URL: trust authentication ignores it, the log must mask it.
     let url = database.url().replacen(

@@ -10,10 +10,7 @@ use werkplaats::config::Config;
 use werkplaats::startup::Application;
 use werkplaats::store::EventStore;
 
-#[path = "../common/scratch.rs"]
-mod scratch;
-
-pub use scratch::server_url;
+use super::db::{self, server_url};
 
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
@@ -42,6 +39,17 @@ fn test_config() -> Config {
 /// Builds and starts the server on a new, migrated database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the shipped per-caller limits, as a browser meets them.
+pub async fn spawn_app_as_shipped() -> TestApp {
+    spawn_app_with(|config| {
+        *config = Config {
+            db_pool_size: 8,
+            ..Config::default()
+        }
+    })
+    .await
 }
 
 /// [`spawn_app`] with the configuration adjusted first, e.g. to shorten the
@@ -120,12 +128,25 @@ impl TestApp {
         request.send().await.expect("the server answers")
     }
 
+    /// Runs one GraphQL operation and returns its `data`; any error fails
+    /// the test, as for the data a test starts from.
+    pub async fn data(&self, token: &str, query: &str, variables: Value) -> Value {
+        let response = self.graphql(Some(token), query, variables).await;
+        assert!(response.get("errors").is_none(), "{query}: {response}");
+        response["data"].clone()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("the server answers")
+        self.get_as(path, None).await
+    }
+
+    /// `GET path`, with a bearer token if there is one.
+    pub async fn get_as(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("the server answers")
     }
 
     /// The URL of the test's own database, for running the CLI against it.
@@ -145,7 +166,7 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        scratch::drop_database(&self.database);
+        db::drop_database(&self.database);
     }
 }
 
@@ -215,29 +236,4 @@ pub fn assert_ok(response: &Value) {
         response.get("errors").is_none(),
         "unexpected errors: {response}"
     );
-}
-
-pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitator { id } facilitatorToken } }";
-
-/// A werkplaats created by the admin: `(id, facilitator token)`.
-pub async fn create_werkplaats(app: &TestApp, methodology: &str) -> (String, String) {
-    let response = app
-        .graphql(
-            Some(&app.admin_token),
-            CREATE_WERKPLAATS,
-            json!({"input": {
-                "name": "Werkplaats Test",
-                "municipality": "Testdorp",
-                "question": "Hoe helpen we inwoners met schulden eerder?",
-                "methodology": methodology,
-                "facilitatorName": "Procesbegeleider",
-            }}),
-        )
-        .await;
-    assert_ok(&response);
-    let payload = &response["data"]["createWerkplaats"];
-    (
-        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
-        payload["facilitatorToken"].as_str().unwrap().to_owned(),
-    )
 }

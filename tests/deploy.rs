@@ -3,11 +3,12 @@
 //! `deploy/`, and what operators see (metrics, logs, configuration). One
 //! binary, one link step.
 
-#[path = "../api/live/client.rs"]
-mod client;
-mod failover;
-mod healthcheck;
-mod manifests;
-mod migrations;
-mod observability;
-mod support;
+pub mod kit;
+
+mod deploy {
+    mod failover;
+    mod healthcheck;
+    mod manifests;
+    mod migrations;
+    mod observability;
+}

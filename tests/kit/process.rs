@@ -16,10 +16,8 @@ use uuid::Uuid;
 /// Longest wait for a server process or nginx to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[path = "../common/scratch.rs"]
-mod scratch;
-
-pub use scratch::server_url;
+use super::db::{self, server_url};
+use super::seed::{created_werkplaats, werkplaats_input, CREATE_WERKPLAATS, RECORD_PROBLEM};
 
 /// A database name of the tests' own, not created yet: the server creates
 /// it. Dropped with everything in it when this is.
@@ -28,7 +26,7 @@ pub struct Database {
 }
 
 impl Database {
-    pub fn new() -> Database {
+    pub fn fresh() -> Database {
         Database {
             name: format!("werkplaats_test_{}", Uuid::new_v4().simple()),
         }
@@ -50,7 +48,7 @@ impl Database {
 
 impl Drop for Database {
     fn drop(&mut self) {
-        scratch::drop_database(&self.name);
+        db::drop_database(&self.name);
     }
 }
 
@@ -132,9 +130,7 @@ impl Server {
     }
 
     /// Sends `signal` (`-TERM`, `-KILL`, …) with `kill`, as Kubernetes,
-    /// systemd or a dying machine would. (Used by `tests/faults.rs`, which
-    /// shares this file.)
-    #[allow(dead_code)]
+    /// systemd or a dying machine would.
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args([signal, &pid]).status();
@@ -142,21 +138,25 @@ impl Server {
     }
 
     /// Whether the process exited within `wait`, and how.
-    #[allow(dead_code)]
     pub fn exited_within(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
-        let deadline = Instant::now() + wait;
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        exited_within(&mut self.child, wait)
     }
 
     pub fn log_lines(&self) -> Vec<String> {
         self.logs.lock().unwrap().clone()
     }
+}
+
+/// Whether `child` exited within `wait`, and how.
+fn exited_within(child: &mut Child, wait: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
 }
 
 impl Drop for Server {
@@ -250,7 +250,13 @@ impl Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM, so that the master stops its workers: after a SIGKILL
+        // they would live on, orphaned, with the listening socket.
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        if exited_within(&mut self.child, START_TIMEOUT).is_none() {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.directory);
     }
@@ -335,9 +341,6 @@ pub async fn post(
     response.json().await.map_err(|e| e.to_string())
 }
 
-pub const RECORD_PROBLEM: &str =
-    "mutation($input: RecordProblemInput!) { recordProblem(input: $input) { version } }";
-
 /// How a writer reaches the servers: attempt `k` of command `n` goes to
 /// `bases[(n + k) % len]`, so a retry lands elsewhere, as a load balancer
 /// may send it. Every attempt carries the command's first `commandId`.
@@ -416,8 +419,6 @@ impl Writer {
     }
 }
 
-pub const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id version } facilitatorToken } }";
-
 /// A werkplaats created by the admin through `base`: `(id, facilitator token)`.
 pub async fn create_werkplaats(
     base: &str,
@@ -429,20 +430,10 @@ pub async fn create_werkplaats(
         base,
         admin_token,
         CREATE_WERKPLAATS,
-        json!({"input": {
-            "name": "Werkplaats Failover",
-            "municipality": "Testdorp",
-            "question": "Hoe bereiken we jongeren met schulden eerder?",
-            "methodology": "SCHOUDERS_ERONDER",
-            "facilitatorName": facilitator,
-        }}),
+        json!({ "input": werkplaats_input("SCHOUDERS_ERONDER", facilitator) }),
     )
     .await
     .expect("the werkplaats is created");
     assert!(response.get("errors").is_none(), "{response}");
-    let payload = &response["data"]["createWerkplaats"];
-    (
-        payload["werkplaats"]["id"].as_str().unwrap().to_owned(),
-        payload["facilitatorToken"].as_str().unwrap().to_owned(),
-    )
+    created_werkplaats(&response)
 }

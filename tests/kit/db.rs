@@ -1,6 +1,5 @@
 //! Scratch databases: the PostgreSQL server tests create them on, and
-//! dropping one when its test ends. Shared by the api, deploy, browser and
-//! fault tests through `#[path]`, as cargo builds each of them apart.
+//! dropping one when its test ends.
 
 use sqlx::postgres::PgPoolOptions;
 
