@@ -7,7 +7,7 @@
 use uuid::Uuid;
 
 use super::{App, AppError, WerkplaatsAt};
-use crate::domain::Command;
+use crate::domain::{Command, RecordCheckpoint};
 use crate::store::Verification;
 
 impl App {
@@ -19,7 +19,7 @@ impl App {
         head: i64,
         command: Command,
     ) -> Result<Command, AppError> {
-        if !matches!(command, Command::RecordCheckpoint { .. }) {
+        if !matches!(command, Command::RecordCheckpoint(_)) {
             return Ok(command);
         }
         let hash = self
@@ -29,10 +29,10 @@ impl App {
             .pop()
             .map(|event| event.hash)
             .ok_or(AppError::NotFound)?;
-        Ok(Command::RecordCheckpoint {
+        Ok(Command::RecordCheckpoint(RecordCheckpoint {
             version: head,
             hash,
-        })
+        }))
     }
 
     /// Recomputes the chain up to `werkplaats`'s version and checks that it

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
-use crate::domain::{decide, Command, Decided, Event, State};
+use crate::domain::{decide, Command, CreateWerkplaats, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{
     AccessChange, AppendError, AppendRequest, Appended, MemberRecord, NewEvent, StreamChanged,
@@ -85,7 +85,7 @@ impl App {
         command_id: Option<Uuid>,
     ) -> Result<Executed, AppError> {
         let caller = caller.ok_or(AppError::Unauthenticated)?;
-        let Command::CreateWerkplaats { werkplaats_id, .. } = command else {
+        let Command::CreateWerkplaats(CreateWerkplaats { werkplaats_id, .. }) = command else {
             return Err(AppError::Internal(anyhow::anyhow!("not a creation")));
         };
         self.run(caller, werkplaats_id, None, command, command_id)
