@@ -1,11 +1,12 @@
 //! The rules' frame: what a command appends, or why it is refused.
 //!
 //! Each command's own rule lives in its module under `commands/`; here is
-//! what they share. Each command is checked in the contract's order of errors: first whether
-//! the actor's role may send it (`FORBIDDEN`), then its input, including ids
-//! it refers to (`BAD_USER_INPUT`), then the item it acts on (`NOT_FOUND`),
-//! then the version the client last saw (`CONFLICT`), and last whether the
-//! item's state allows it (`INVALID_STATE`).
+//! what they share. Each command is checked in the contract's order of
+//! errors: first whether the actor's role may send it (`FORBIDDEN`, checked
+//! here for all), then its input, including ids it refers to
+//! (`BAD_USER_INPUT`), then the item it acts on (`NOT_FOUND`), then the
+//! version the client last saw (`CONFLICT`), and last whether the item's
+//! state allows it (`INVALID_STATE`).
 
 use std::collections::HashSet;
 
