@@ -1,14 +1,13 @@
-//! Checkpoints (audit.graphql): `recordCheckpoint`, `Werkplaats.checkpoints`
-//! and `Werkplaats.verifyCheckpoints`.
+//! Checkpoints (audit.graphql): `Werkplaats.checkpoints` and
+//! `Werkplaats.verifyCheckpoints`; `recordCheckpoint` is a command, in
+//! `commands/record_checkpoint.rs`.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Result, SimpleObject};
 
-use super::caller;
 use super::error::graphql_error;
 use super::scalars::DateTime;
 use super::types::{int, Member, Shared, Verification};
 use crate::app::App;
-use crate::domain::Command;
 use crate::projections::CheckpointView;
 
 /// A head (version and hash) an evaluator or facilitator recorded.
@@ -26,18 +25,7 @@ pub struct CheckpointInput {
     pub hash: String,
 }
 
-#[derive(InputObject)]
-pub struct RecordCheckpointInput {
-    pub werkplaats_id: ID,
-}
-
-#[derive(SimpleObject)]
-pub struct RecordCheckpointPayload {
-    pub checkpoint: Checkpoint,
-    pub version: i32,
-}
-
-fn checkpoint(wp: &Shared, view: &CheckpointView) -> Result<Checkpoint> {
+pub(super) fn checkpoint(wp: &Shared, view: &CheckpointView) -> Result<Checkpoint> {
     let recorded_by = view
         .recorded_by
         .and_then(|id| wp.member(&id))
@@ -76,40 +64,4 @@ pub async fn verify_checkpoints(
         .await
         .map_err(graphql_error)?;
     Ok(verification.into())
-}
-
-#[derive(Default)]
-pub struct CheckpointMutation;
-
-#[Object]
-impl CheckpointMutation {
-    /// EVALUATOR and FACILITATOR: records the current head (version and
-    /// hash) as a CheckpointRecorded event.
-    async fn record_checkpoint(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordCheckpointInput,
-    ) -> Result<RecordCheckpointPayload> {
-        let app = ctx.data::<App>()?;
-        // Version and hash are filled in by the application from the head
-        // the command is decided on.
-        let command = Command::RecordCheckpoint {
-            version: 0,
-            hash: String::new(),
-        };
-        let executed = app
-            .execute(caller(ctx), &input.werkplaats_id, command, None)
-            .await
-            .map_err(graphql_error)?;
-        let wp = executed.werkplaats.clone();
-        let view = wp
-            .view
-            .checkpoints
-            .last()
-            .ok_or("the checkpoint is missing from the werkplaats")?;
-        Ok(RecordCheckpointPayload {
-            checkpoint: checkpoint(&wp, view)?,
-            version: int(executed.version),
-        })
-    }
 }

@@ -9,13 +9,13 @@
 
 mod audit;
 mod checkpoint;
+mod commands;
 mod enums;
 pub mod error;
 mod export;
 pub mod http;
 mod limits;
 mod live;
-mod mutation;
 mod query;
 mod report;
 mod scalars;
@@ -32,13 +32,14 @@ use crate::config::Config;
 pub use query::Query;
 pub use subscription::SubscriptionRoot;
 
+// Those that run a domain command come from `commands` (one module each);
+// presence and token rotation decide nothing and live beside them.
 /// Every mutation: the core contract's and those of later contracts.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct Mutation(
-    mutation::CoreMutation,
+    commands::CommandMutation,
     live::LiveMutation,
-    checkpoint::CheckpointMutation,
     trust::TrustMutation,
 );
 

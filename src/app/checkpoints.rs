@@ -6,17 +6,17 @@
 
 use super::heads::WriteHead;
 use super::{App, AppError, WerkplaatsAt};
-use crate::domain::Command;
+use crate::domain::{Command, RecordCheckpoint};
 use crate::store::Verification;
 
 /// `command` with the head it will be decided on filled in, when it is a
 /// `RecordCheckpoint`; any other command as it is.
 pub(super) fn with_head(head: Option<&WriteHead>, command: Command) -> Command {
     match (command, head) {
-        (Command::RecordCheckpoint { .. }, Some(head)) => Command::RecordCheckpoint {
+        (Command::RecordCheckpoint(_), Some(head)) => Command::RecordCheckpoint(RecordCheckpoint {
             version: head.state.version,
             hash: head.head.hash.clone(),
-        },
+        }),
         (command, _) => command,
     }
 }

@@ -9,7 +9,7 @@ use super::checkpoints::with_head;
 use super::heads::WriteHead;
 use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
-use crate::domain::{decide, Actor, Command, Decided, Event, State};
+use crate::domain::{decide, Actor, Command, CreateWerkplaats, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{
     AccessChange, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent, StreamChanged,
@@ -88,7 +88,7 @@ impl App {
         command_id: Option<Uuid>,
     ) -> Result<Executed, AppError> {
         let caller = caller.ok_or(AppError::Unauthenticated)?;
-        let Command::CreateWerkplaats { werkplaats_id, .. } = command else {
+        let Command::CreateWerkplaats(CreateWerkplaats { werkplaats_id, .. }) = command else {
             return Err(AppError::Internal(anyhow::anyhow!("not a creation")));
         };
         self.run(caller, werkplaats_id, true, command, command_id)

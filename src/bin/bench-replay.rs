@@ -41,8 +41,10 @@ mod scratch;
 use scratch::BenchDatabase;
 use werkplaats::config::Config;
 use werkplaats::domain::{
-    decide, ActOutcome, ActionStatus, Actor, Command, Direction, Event, Methodology, PartnerKind,
-    Perspective, State,
+    decide, ActOutcome, ActionStatus, Actor, AddPartner, AdvancePhase, CheckAction, Command,
+    ConcludeAction, CreateWerkplaats, DefineIndicator, Direction, Event, Methodology, PartnerKind,
+    Perspective, PlanAction, RecordDecision, RecordMeasurement, RecordProblem, RecordReflection,
+    ReviseAction, StartAction, State,
 };
 use werkplaats::startup::Application;
 use werkplaats::store::{AppendRequest, EventStore, MemberRecord, NewEvent};
@@ -195,7 +197,7 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
         .count();
     let roll = rng.gen_range(0..1000);
     Some(match roll {
-        _ if partners.len() < 6 => Command::AddPartner {
+        _ if partners.len() < 6 => Command::AddPartner(AddPartner {
             partner_id: Uuid::new_v4(),
             name: text(rng, "partner"),
             kind: *[
@@ -205,75 +207,77 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
                 PartnerKind::Clientenraad,
             ]
             .choose(rng)?,
-        },
-        _ if indicators.len() < 6 => Command::DefineIndicator {
+        }),
+        _ if indicators.len() < 6 => Command::DefineIndicator(DefineIndicator {
             indicator_id: Uuid::new_v4(),
             name: text(rng, "indicator"),
             unit: "huishoudens".into(),
             baseline: 100.0,
             norm: 150.0,
             direction: Direction::Increase,
-        },
-        0..=29 if open < 200 => Command::PlanAction {
+        }),
+        0..=29 if open < 200 => Command::PlanAction(PlanAction {
             action_id: Uuid::new_v4(),
             title: text(rng, "actie"),
             goal: text(rng, "doel"),
             owner_partner_id: pick(rng, &partners)?.to_string(),
             solution_id: None,
             due_date: Some(day),
-        },
+        }),
         0..=349 => {
             let (id, version, _) = pick(rng, &actions)?;
-            Command::ReviseAction {
+            Command::ReviseAction(ReviseAction {
                 action_id: id.to_string(),
                 expected_version: version,
                 title: Some(text(rng, "actie")),
                 goal: None,
                 owner_partner_id: None,
                 due_date: None,
-            }
+            })
         }
         350..=599 => {
             let (id, _, status) = pick(rng, &actions)?;
             let action_id = id.to_string();
             match status {
-                ActionStatus::Planned | ActionStatus::Adapted => Command::StartAction {
-                    action_id,
-                    expected_version: None,
-                },
-                ActionStatus::Doing => Command::CheckAction {
+                ActionStatus::Planned | ActionStatus::Adapted => {
+                    Command::StartAction(StartAction {
+                        action_id,
+                        expected_version: None,
+                    })
+                }
+                ActionStatus::Doing => Command::CheckAction(CheckAction {
                     action_id,
                     findings: text(rng, "bevindingen"),
                     expected_version: None,
-                },
-                ActionStatus::Checking => Command::ConcludeAction {
+                }),
+                ActionStatus::Checking => Command::ConcludeAction(ConcludeAction {
                     action_id,
                     outcome: *[ActOutcome::Adopt, ActOutcome::Adapt, ActOutcome::Abandon]
                         .choose(rng)?,
                     rationale: text(rng, "afweging"),
                     expected_version: None,
-                },
+                }),
                 _ => return None,
             }
         }
-        600..=849 => Command::RecordMeasurement {
+        600..=849 => Command::RecordMeasurement(RecordMeasurement {
             indicator_id: pick(rng, &indicators)?.to_string(),
             value: rng.gen_range(50.0..200.0),
             measured_on: day,
             note: None,
-        },
-        850..=959 => Command::RecordReflection {
+        }),
+        850..=959 => Command::RecordReflection(RecordReflection {
             reflection_id: Uuid::new_v4(),
             text: text(rng, "reflectie"),
             about: Vec::new(),
-        },
-        960..=984 => Command::RecordProblem {
+        }),
+        960..=984 => Command::RecordProblem(RecordProblem {
             problem_id: Uuid::new_v4(),
             title: text(rng, "probleem"),
             description: text(rng, "beschrijving"),
             perspective: Perspective::Client,
-        },
-        985..=997 => Command::RecordDecision {
+        }),
+        985..=997 => Command::RecordDecision(RecordDecision {
             decision_id: Uuid::new_v4(),
             title: text(rng, "besluit"),
             context: text(rng, "context"),
@@ -282,11 +286,11 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
             rationale: text(rng, "afweging"),
             based_on: Vec::new(),
             supersedes_decision_id: None,
-        },
-        _ => Command::AdvancePhase {
+        }),
+        _ => Command::AdvancePhase(AdvancePhase {
             expected_phase: i64::from(state.phase),
             note: None,
-        },
+        }),
     })
 }
 
@@ -311,7 +315,7 @@ async fn build(
     let created = decide(
         &state,
         Actor::Admin,
-        Command::CreateWerkplaats {
+        Command::CreateWerkplaats(CreateWerkplaats {
             werkplaats_id: id,
             facilitator_id: facilitator,
             name: "Werkplaats Schulden Lang".into(),
@@ -319,7 +323,7 @@ async fn build(
             question: "Hoe bereiken we huishoudens met schulden eerder?".into(),
             methodology: Methodology::SchoudersEronder,
             facilitator_name: "Fatima Facilitator".into(),
-        },
+        }),
     )?;
     let members = created
         .profile

@@ -3,7 +3,9 @@
 //! A werkplaats changes only through events. [`decide`] takes the current
 //! [`State`], who is asking and a [`Command`], and answers with the events to
 //! append or with the rule that refuses the command; [`State::apply`] folds an
-//! event into the state. Nothing here does I/O, knows about PostgreSQL or
+//! event into the state. Each command is one module under `commands/`
+//! holding its input, who may send it, its rule, its event and how that
+//! event changes the state. Nothing here does I/O, knows about PostgreSQL or
 //! GraphQL, reads a clock or draws a random number: ids of new items arrive in
 //! the command, time is stamped by the store. That keeps every rule testable
 //! as given events / when command / then events, without a database.
@@ -12,7 +14,7 @@
 //! exist, where each action stands in its PDCA cycle). The richer read models
 //! — plan, decision log, evaluation — are folds in `crate::projections`.
 
-mod command;
+mod commands;
 mod decide;
 mod error;
 mod event;
@@ -23,16 +25,11 @@ mod state;
 mod tests;
 mod text;
 
-pub use command::Command;
+// Every command and event by name, as the store, projections and API use them.
+pub use commands::*;
 pub use decide::{decide, Decided, MemberIdentity, MemberProfile};
 pub use error::{ConflictOn, DomainError, ItemKind};
-pub use event::{
-    ActionChecked, ActionConcluded, ActionPlanned, ActionRevised, ActionStarted,
-    CheckpointRecorded, DecisionRecorded, Event, IdentityLinked, IndicatorDefined,
-    MeasurementRecorded, MemberForgotten, MemberInvited, MemberRemoved, PartnerAdded,
-    PhaseAdvanced, ProblemRecorded, ReflectionRecorded, RoleChanged, SolutionProposed,
-    UnknownEvent, WerkplaatsCreated,
-};
+pub use event::UnknownEvent;
 pub use kinds::{
     ActOutcome, ActionStatus, Direction, EvidenceBasis, PartnerKind, Perspective, Role,
 };

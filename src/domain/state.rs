@@ -78,80 +78,19 @@ impl State {
     }
 
     /// Folds the next event; its version is one more than the state's.
+    /// How each event changes the state is said with the event, in
+    /// `commands/`.
     pub fn apply(&mut self, event: &Event) {
         self.version += 1;
-        let version = self.version;
-        match event {
-            Event::WerkplaatsCreated(e) => {
-                self.methodology = Some(e.methodology);
-                self.phase = 1;
-            }
-            Event::PartnerAdded(e) => {
-                self.partners.insert(e.partner_id);
-            }
-            Event::MemberInvited(e) => {
-                self.members.insert(e.member_id, e.role);
-            }
-            Event::ProblemRecorded(e) => {
-                self.problems.insert(e.problem_id);
-            }
-            Event::SolutionProposed(e) => {
-                self.solutions.insert(e.solution_id);
-            }
-            Event::DecisionRecorded(e) => {
-                if let Some(superseded) = e.supersedes_decision_id {
-                    self.decisions.insert(superseded, true);
-                }
-                self.decisions.insert(e.decision_id, false);
-            }
-            Event::ActionPlanned(e) => {
-                let planned = ActionState {
-                    status: ActionStatus::Planned,
-                    cycle: 1,
-                    version,
-                };
-                self.actions.insert(e.action_id, planned);
-            }
-            Event::ActionRevised(e) => self.touch(e.action_id, version, |_| {}),
-            Event::ActionStarted(e) => self.touch(e.action_id, version, |a| {
-                a.status = ActionStatus::Doing;
-                a.cycle = e.cycle;
-            }),
-            Event::ActionChecked(e) => self.touch(e.action_id, version, |a| {
-                a.status = ActionStatus::Checking;
-            }),
-            Event::ActionConcluded(e) => self.touch(e.action_id, version, |a| {
-                a.status = e.outcome.status();
-            }),
-            Event::ReflectionRecorded(e) => {
-                self.reflections.insert(e.reflection_id);
-            }
-            Event::IndicatorDefined(e) => {
-                self.indicators.insert(e.indicator_id);
-            }
-            Event::MemberRemoved(e) => {
-                self.members.remove(&e.member_id);
-                self.departed.insert(e.member_id);
-            }
-            Event::RoleChanged(e) => {
-                self.members.insert(e.member_id, e.to);
-            }
-            Event::MemberForgotten(e) => {
-                self.members.remove(&e.member_id);
-                self.departed.insert(e.member_id);
-                self.forgotten.insert(e.member_id);
-            }
-            Event::MeasurementRecorded(_)
-            | Event::CheckpointRecorded(_)
-            | Event::IdentityLinked(_) => {}
-            Event::PhaseAdvanced(e) => self.phase = e.to,
-        }
+        event.evolve(self);
     }
 
-    fn touch(&mut self, action: Uuid, version: i64, change: impl FnOnce(&mut ActionState)) {
+    /// Changes an action and marks it as last changed by the event being
+    /// folded.
+    pub(super) fn touch(&mut self, action: Uuid, change: impl FnOnce(&mut ActionState)) {
         if let Some(state) = self.actions.get_mut(&action) {
             change(state);
-            state.version = version;
+            state.version = self.version;
         }
     }
 }

@@ -112,10 +112,10 @@ macro_rules! with {
         $(
             // Evaluated before `$field` names the command's field.
             let value = $value;
-            let Command::$variant { $field, .. } = &mut command else {
+            let Command::$variant(fields) = &mut command else {
                 panic!("expected a {} command, got {command:?}", stringify!($variant));
             };
-            *$field = value;
+            fields.$field = value;
         )+
         command
     }};
@@ -414,7 +414,7 @@ fn at_phase(methodology: Methodology, phase: u32) -> Vec<Event> {
 // ---------------------------------------------------------------------------
 
 fn create_werkplaats() -> Command {
-    Command::CreateWerkplaats {
+    Command::CreateWerkplaats(CreateWerkplaats {
         werkplaats_id: WERKPLAATS,
         facilitator_id: FACILITATOR,
         name: "Jongeren en schulden".into(),
@@ -422,47 +422,47 @@ fn create_werkplaats() -> Command {
         question: "Hoe bereiken we jongeren met schulden eerder?".into(),
         methodology: Methodology::SchoudersEronder,
         facilitator_name: "Fatima de Vries".into(),
-    }
+    })
 }
 
 fn add_partner() -> Command {
-    Command::AddPartner {
+    Command::AddPartner(AddPartner {
         partner_id: NEW,
         name: "Woningcorporatie Het Anker".into(),
         kind: PartnerKind::Woningcorporatie,
-    }
+    })
 }
 
 fn invite_member() -> Command {
-    Command::InviteMember {
+    Command::InviteMember(InviteMember {
         member_id: NEW,
         name: "Ahmed".into(),
         role: Role::Partner,
         partner_id: Some(sid(PARTNER)),
-    }
+    })
 }
 
 fn record_problem() -> Command {
-    Command::RecordProblem {
+    Command::RecordProblem(RecordProblem {
         problem_id: NEW,
         title: TITLE.into(),
         description: DESCRIPTION.into(),
         perspective: Perspective::Client,
-    }
+    })
 }
 
 fn propose_solution() -> Command {
-    Command::ProposeSolution {
+    Command::ProposeSolution(ProposeSolution {
         solution_id: NEW,
         title: "Spreekuur op school".into(),
         description: DESCRIPTION.into(),
         basis: vec![EvidenceBasis::Casuistry, EvidenceBasis::Science],
         addresses_problem_ids: vec![sid(PROBLEM)],
-    }
+    })
 }
 
 fn record_decision() -> Command {
-    Command::RecordDecision {
+    Command::RecordDecision(RecordDecision {
         decision_id: NEW,
         title: "We starten een spreekuur".into(),
         context: "Jongeren melden zich laat.".into(),
@@ -471,18 +471,18 @@ fn record_decision() -> Command {
         rationale: RATIONALE.into(),
         based_on: vec![],
         supersedes_decision_id: None,
-    }
+    })
 }
 
 fn plan(action_id: Uuid) -> Command {
-    Command::PlanAction {
+    Command::PlanAction(PlanAction {
         action_id,
         title: "Spreekuur op school".into(),
         goal: "Tien jongeren per maand spreken".into(),
         owner_partner_id: sid(PARTNER),
         solution_id: None,
         due_date: None,
-    }
+    })
 }
 
 fn plan_action() -> Command {
@@ -496,14 +496,14 @@ fn plan_action() -> Command {
 
 /// A revision that changes nothing yet.
 fn revise(action: Uuid, expected_version: i64) -> Command {
-    Command::ReviseAction {
+    Command::ReviseAction(ReviseAction {
         action_id: sid(action),
         expected_version,
         title: None,
         goal: None,
         owner_partner_id: None,
         due_date: None,
-    }
+    })
 }
 
 fn revise_title(action: Uuid, expected_version: i64) -> Command {
@@ -520,35 +520,35 @@ fn revise_action() -> Command {
 }
 
 fn start(action: Uuid, expected_version: Option<i64>) -> Command {
-    Command::StartAction {
+    Command::StartAction(StartAction {
         action_id: sid(action),
         expected_version,
-    }
+    })
 }
 
 fn check(action: Uuid, expected_version: Option<i64>) -> Command {
-    Command::CheckAction {
+    Command::CheckAction(CheckAction {
         action_id: sid(action),
         findings: FINDINGS.into(),
         expected_version,
-    }
+    })
 }
 
 fn conclude(action: Uuid, outcome: ActOutcome, expected_version: Option<i64>) -> Command {
-    Command::ConcludeAction {
+    Command::ConcludeAction(ConcludeAction {
         action_id: sid(action),
         outcome,
         rationale: RATIONALE.into(),
         expected_version,
-    }
+    })
 }
 
 fn record_reflection() -> Command {
-    Command::RecordReflection {
+    Command::RecordReflection(RecordReflection {
         reflection_id: NEW,
         text: "We leerden dat scholen graag meewerken.".into(),
         about: vec![],
-    }
+    })
 }
 
 fn define_indicator() -> Command {
@@ -556,30 +556,30 @@ fn define_indicator() -> Command {
 }
 
 fn indicator(baseline: f64, norm: f64, direction: Direction) -> Command {
-    Command::DefineIndicator {
+    Command::DefineIndicator(DefineIndicator {
         indicator_id: NEW,
         name: "Bereikte jongeren".into(),
         unit: "jongeren per maand".into(),
         baseline,
         norm,
         direction,
-    }
+    })
 }
 
 fn record_measurement() -> Command {
-    Command::RecordMeasurement {
+    Command::RecordMeasurement(RecordMeasurement {
         indicator_id: sid(INDICATOR),
         value: 12.0,
         measured_on: day(1),
         note: None,
-    }
+    })
 }
 
 fn advance(expected_phase: i64) -> Command {
-    Command::AdvancePhase {
+    Command::AdvancePhase(AdvancePhase {
         expected_phase,
         note: None,
-    }
+    })
 }
 
 fn advance_phase() -> Command {
@@ -590,10 +590,10 @@ fn advance_phase() -> Command {
 const HEAD_HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 fn checkpoint(version: i64, hash: &str) -> Command {
-    Command::RecordCheckpoint {
+    Command::RecordCheckpoint(RecordCheckpoint {
         version,
         hash: hash.to_owned(),
-    }
+    })
 }
 
 fn record_checkpoint() -> Command {
@@ -740,7 +740,7 @@ fn observers_never_write_and_evaluators_only_record_checkpoints() {
             .when(member(Role::Observer), command.clone())
             .then_error(DomainError::Forbidden);
         let evaluator = world.when(member(Role::Evaluator), command.clone());
-        if matches!(command, Command::RecordCheckpoint { .. }) {
+        if matches!(command, Command::RecordCheckpoint(RecordCheckpoint { .. })) {
             evaluator.then_ok();
         } else {
             evaluator.then_error(DomainError::Forbidden);
@@ -1819,29 +1819,29 @@ fn unknown_acted_on_ids_are_not_found() {
         "not-a-uuid".into(),
     ] {
         let commands = [
-            Command::ReviseAction {
+            Command::ReviseAction(ReviseAction {
                 action_id: raw.clone(),
                 expected_version: 1,
                 title: Some("Nieuw".into()),
                 goal: None,
                 owner_partner_id: None,
                 due_date: None,
-            },
-            Command::StartAction {
+            }),
+            Command::StartAction(StartAction {
                 action_id: raw.clone(),
                 expected_version: Some(1),
-            },
-            Command::CheckAction {
+            }),
+            Command::CheckAction(CheckAction {
                 action_id: raw.clone(),
                 findings: FINDINGS.into(),
                 expected_version: None,
-            },
-            Command::ConcludeAction {
+            }),
+            Command::ConcludeAction(ConcludeAction {
                 action_id: raw.clone(),
                 outcome: ActOutcome::Adopt,
                 rationale: RATIONALE.into(),
                 expected_version: None,
-            },
+            }),
         ];
         for command in commands {
             world
@@ -2372,29 +2372,29 @@ fn a_checkpoint_hash_is_64_lowercase_hex_digits() {
 // ---------------------------------------------------------------------------
 
 fn remove(member_id: Uuid) -> Command {
-    Command::RemoveMember {
+    Command::RemoveMember(RemoveMember {
         member_id: sid(member_id),
-    }
+    })
 }
 
 fn change_role(member_id: Uuid, role: Role) -> Command {
-    Command::ChangeRole {
+    Command::ChangeRole(ChangeRole {
         member_id: sid(member_id),
         role,
-    }
+    })
 }
 
 fn forget(member_id: Uuid) -> Command {
-    Command::ForgetMember {
+    Command::ForgetMember(ForgetMember {
         member_id: sid(member_id),
-    }
+    })
 }
 
 fn link(member_id: Uuid, subject: &str) -> Command {
-    Command::LinkIdentity {
+    Command::LinkIdentity(LinkIdentity {
         member_id: sid(member_id),
         subject: subject.to_owned(),
-    }
+    })
 }
 
 fn removed(member_id: Uuid) -> Event {
@@ -2463,9 +2463,9 @@ fn only_a_facilitator_removes_or_changes_roles_and_the_admin_may_not() {
     given_team
         .when(
             member(Role::Observer),
-            Command::RemoveMember {
+            Command::RemoveMember(RemoveMember {
                 member_id: "x".into(),
-            },
+            }),
         )
         .then_error(DomainError::Forbidden);
 }
@@ -2484,35 +2484,35 @@ fn the_member_acted_on_must_exist_in_this_werkplaats() {
         given_team
             .when(
                 facilitator(),
-                Command::RemoveMember {
+                Command::RemoveMember(RemoveMember {
                     member_id: raw.clone(),
-                },
+                }),
             )
             .then_error(DomainError::NotFound(member));
         given_team
             .when(
                 facilitator(),
-                Command::ChangeRole {
+                Command::ChangeRole(ChangeRole {
                     member_id: raw.clone(),
                     role: Role::Observer,
-                },
+                }),
             )
             .then_error(DomainError::NotFound(member));
         given_team
             .when(
                 facilitator(),
-                Command::ForgetMember {
+                Command::ForgetMember(ForgetMember {
                     member_id: raw.clone(),
-                },
+                }),
             )
             .then_error(DomainError::NotFound(member));
         given_team
             .when(
                 facilitator(),
-                Command::LinkIdentity {
+                Command::LinkIdentity(LinkIdentity {
                     member_id: raw,
                     subject: "s".into(),
-                },
+                }),
             )
             .then_error(DomainError::NotFound(member));
     }
@@ -2572,10 +2572,10 @@ fn forgetting_needs_no_input_beyond_the_member_and_happens_once() {
     after
         .when(
             member(Role::Observer),
-            Command::AdvancePhase {
+            Command::AdvancePhase(AdvancePhase {
                 expected_phase: 1,
                 note: None,
-            },
+            }),
         )
         .then_error(DomainError::Forbidden);
 }

@@ -1,0 +1,52 @@
+//! `reviseAction`: a planner changes the given fields of an action.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
+
+use super::{execute, own, ActionPayload};
+use crate::api::scalars::Date;
+use crate::domain::{ActionRevised, ReviseAction};
+
+#[derive(InputObject)]
+pub struct ReviseActionInput {
+    pub werkplaats_id: ID,
+    pub action_id: ID,
+    /// The action's `version` as the client last saw it.
+    pub expected_version: i32,
+    pub title: Option<String>,
+    pub goal: Option<String>,
+    pub owner_partner_id: Option<ID>,
+    /// An explicit `null` clears the date.
+    pub due_date: MaybeUndefined<Date>,
+    pub command_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct ReviseActionMutation;
+
+#[Object]
+impl ReviseActionMutation {
+    /// Changes the given fields of an action.
+    async fn revise_action(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviseActionInput,
+    ) -> Result<ActionPayload> {
+        let due_date = match input.due_date {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(d) => Some(Some(d.0)),
+        };
+        let command = ReviseAction {
+            action_id: input.action_id.0,
+            expected_version: i64::from(input.expected_version),
+            title: input.title,
+            goal: input.goal,
+            owner_partner_id: input.owner_partner_id.map(|id| id.0),
+            due_date,
+        };
+        let (werkplaats, executed) =
+            execute(ctx, &input.werkplaats_id, command, input.command_id).await?;
+        let revised: &ActionRevised = own(&executed)?;
+        ActionPayload::of(&werkplaats, &executed, revised.action_id)
+    }
+}

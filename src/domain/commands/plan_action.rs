@@ -1,0 +1,63 @@
+//! `planAction`: a planner plans an action, owned by a partner and
+//! optionally trying out a solution (PDCA: Plan).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Evolve, Rule};
+use crate::domain::decide::{name_of, reference, text_of, Allowed, Decided};
+use crate::domain::{ActionState, ActionStatus, DomainError, State};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanAction {
+    pub action_id: Uuid,
+    pub title: String,
+    pub goal: String,
+    pub owner_partner_id: String,
+    pub solution_id: Option<String>,
+    pub due_date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionPlanned {
+    pub action_id: Uuid,
+    pub title: String,
+    pub goal: String,
+    pub owner_partner_id: Uuid,
+    pub solution_id: Option<Uuid>,
+    pub due_date: Option<NaiveDate>,
+}
+
+impl Rule for PlanAction {
+    const ALLOWED: Allowed = Allowed::PLANNERS;
+
+    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+        Ok(ActionPlanned {
+            action_id: self.action_id,
+            title: name_of(&self.title, "title")?,
+            goal: text_of(&self.goal, "goal")?,
+            owner_partner_id: reference(&self.owner_partner_id, "ownerPartnerId", |id| {
+                state.partners.contains(id)
+            })?,
+            solution_id: self
+                .solution_id
+                .map(|id| reference(&id, "solutionId", |id| state.solutions.contains(id)))
+                .transpose()?,
+            due_date: self.due_date,
+        }
+        .into())
+    }
+}
+
+impl Evolve for ActionPlanned {
+    fn evolve(&self, state: &mut State) {
+        let planned = ActionState {
+            status: ActionStatus::Planned,
+            cycle: 1,
+            version: state.version,
+        };
+        state.actions.insert(self.action_id, planned);
+    }
+}

@@ -1,0 +1,86 @@
+//! `recordDecision`: a planner records a decision with what it was based
+//! on, optionally superseding an earlier decision (once only).
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Evolve, Rule};
+use crate::domain::decide::{
+    bad, check_list_len, name_of, reference, references, text_of, Allowed, Decided,
+};
+use crate::domain::{DomainError, State};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordDecision {
+    pub decision_id: Uuid,
+    pub title: String,
+    pub context: String,
+    pub options_considered: Vec<String>,
+    pub decision: String,
+    pub rationale: String,
+    pub based_on: Vec<String>,
+    pub supersedes_decision_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRecorded {
+    pub decision_id: Uuid,
+    pub title: String,
+    pub context: String,
+    pub options_considered: Vec<String>,
+    pub decision: String,
+    pub rationale: String,
+    pub based_on: Vec<Uuid>,
+    pub supersedes_decision_id: Option<Uuid>,
+}
+
+impl Rule for RecordDecision {
+    const ALLOWED: Allowed = Allowed::PLANNERS;
+
+    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+        let title = name_of(&self.title, "title")?;
+        let context = text_of(&self.context, "context")?;
+        check_list_len(self.options_considered.len(), "optionsConsidered")?;
+        let options_considered = self
+            .options_considered
+            .iter()
+            .map(|option| name_of(option, "optionsConsidered"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let decision = text_of(&self.decision, "decision")?;
+        let rationale = text_of(&self.rationale, "rationale")?;
+        let based_on = references(&self.based_on, "basedOn", |id| state.is_referable(id))?;
+        let supersedes_decision_id = self
+            .supersedes_decision_id
+            .map(|id| {
+                let id = reference(&id, "supersedesDecisionId", |id| {
+                    state.decisions.contains_key(id)
+                })?;
+                if state.decisions.get(&id) == Some(&true) {
+                    return Err(bad("that decision has been superseded already"));
+                }
+                Ok(id)
+            })
+            .transpose()?;
+        Ok(DecisionRecorded {
+            decision_id: self.decision_id,
+            title,
+            context,
+            options_considered,
+            decision,
+            rationale,
+            based_on,
+            supersedes_decision_id,
+        }
+        .into())
+    }
+}
+
+impl Evolve for DecisionRecorded {
+    fn evolve(&self, state: &mut State) {
+        if let Some(superseded) = self.supersedes_decision_id {
+            state.decisions.insert(superseded, true);
+        }
+        state.decisions.insert(self.decision_id, false);
+    }
+}
