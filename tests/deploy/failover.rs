@@ -141,7 +141,15 @@ async fn follow(
             }
             Next::Silent => {}
             Next::Errors(errors) => panic!("the subscription failed: {errors}"),
-            Next::Complete | Next::Closed(_) => {
+            ended @ (Next::Complete | Next::Closed(_)) => {
+                // Before the kill only the slow-consumer rule may end a
+                // connection (4499: resubscribe and catch up from the
+                // table), which a burst of fast commits can trigger.
+                let before_kill = killed.borrow().is_none();
+                assert!(
+                    !before_kill || matches!(ended, Next::Closed(Some(4499))),
+                    "a connection ended before the kill: {ended:?}"
+                );
                 let variables = json!({"id": werkplaats, "after": last});
                 subscription = loop {
                     followed.reconnect_attempts += 1;
@@ -153,7 +161,7 @@ async fn follow(
                         }
                     }
                 };
-                resumed = true;
+                resumed = !before_kill;
             }
         }
     }
@@ -245,8 +253,10 @@ async fn subscribers_resume_through_nginx_when_an_instance_dies() {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    instances[0].kill();
+    // The moment is set first: subscribers may see their connection end
+    // while the kill is still under way.
     killed_sender.send_replace(Some(Instant::now()));
+    instances[0].kill();
 
     let mut written = Written::default();
     for writer in writers {
