@@ -25,7 +25,7 @@ use super::append::{duplicate_or, write_group, AppendError, Appended, Prepared};
 use super::{notify_streams, StoreError};
 
 /// Writer tasks per instance: groups in flight at once.
-const WRITERS: usize = 4;
+const WRITERS: usize = 2;
 
 /// Most commands in one group: bounds the statement and the time others
 /// wait for a group's commit.
