@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::members::{write_access, AccessChange, ACCESS_CHANNEL};
+use super::members::{announce, insert_token, write_access, AccessChange};
 use super::{chain, EventStore, StoreError};
 use crate::timestamp;
 
@@ -246,23 +246,18 @@ impl EventStore {
             .bind(&member.name)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
+            insert_token(
+                &mut tx,
+                &member.token_hash,
+                member.member_id,
+                request.stream_id,
             )
-            .bind(&member.token_hash)
-            .bind(member.member_id)
-            .bind(request.stream_id)
-            .execute(&mut *tx)
             .await?;
         }
         for change in &request.access {
             write_access(&mut tx, request.stream_id, change).await?;
             if let Some(member_id) = change.revoked() {
-                sqlx::query("select pg_notify($1, $2)")
-                    .bind(ACCESS_CHANNEL)
-                    .bind(member_id.to_string())
-                    .execute(&mut *tx)
-                    .await?;
+                announce(&mut tx, member_id).await?;
             }
         }
         tx.commit().await?;

@@ -138,21 +138,38 @@ impl EventStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         revoke_tokens(&mut tx, member_id).await?;
-        sqlx::query(
-            "insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)",
-        )
-        .bind(token_hash)
-        .bind(member_id)
-        .bind(werkplaats_id)
-        .execute(&mut *tx)
-        .await?;
-        // Inside the transaction, so that it cannot get lost after the commit.
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(ACCESS_CHANNEL)
-            .bind(member_id.to_string())
-            .execute(&mut *tx)
-            .await?;
+        insert_token(&mut tx, token_hash, member_id, werkplaats_id).await?;
+        announce(&mut tx, member_id).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+pub(super) async fn insert_token(
+    tx: &mut Transaction<'_, Postgres>,
+    token_hash: &[u8],
+    member_id: Uuid,
+    werkplaats_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into tokens (token_hash, member_id, werkplaats_id) values ($1, $2, $3)")
+        .bind(token_hash)
+        .bind(member_id)
+        .bind(werkplaats_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Tells every instance that `member_id`'s access changed. Inside the
+/// transaction that changed it, so that it cannot get lost after the commit.
+pub(super) async fn announce(
+    tx: &mut Transaction<'_, Postgres>,
+    member_id: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(ACCESS_CHANNEL)
+        .bind(member_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
