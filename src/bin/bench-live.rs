@@ -48,9 +48,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::TcpStream;
-use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::{mpsc, watch, Semaphore};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -59,17 +57,16 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 #[path = "support/scratch.rs"]
 mod scratch;
+#[path = "support/server.rs"]
+mod server;
 
 use scratch::BenchDatabase;
+use server::{graphql, serve, text, ServeArgs, Server};
 use werkplaats::config::Config;
-use werkplaats::startup::Application;
 use werkplaats::store::EventStore;
 
 /// The two instances, by index: writers and subscribers alternate over them.
 const INSTANCES: [&str; 2] = ["A", "B"];
-
-/// Longest a server may take to start and report its address.
-const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Longest one subscriber may take to connect, be acknowledged and receive
 /// its first event. Generous: under load the servers answer slowly, and the
@@ -117,18 +114,6 @@ enum Mode {
     /// One server instance, as the benchmark starts it (internal).
     #[command(hide = true)]
     Serve(ServeArgs),
-}
-
-#[derive(Args)]
-struct ServeArgs {
-    #[arg(long)]
-    database_url: String,
-    #[arg(long)]
-    admin_token: String,
-    #[arg(long)]
-    db_pool_size: u32,
-    #[arg(long)]
-    notify_in_transaction: bool,
 }
 
 #[derive(Args, Clone, Debug)]
@@ -191,128 +176,6 @@ fn main() -> anyhow::Result<()> {
 // ---------------------------------------------------------------------------
 // The server instances
 // ---------------------------------------------------------------------------
-
-/// The hidden `serve` mode: the real application, on port 0, reporting its
-/// address on stdout.
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        // stdout carries the address to the benchmark; logs go beside it.
-        .with_writer(std::io::stderr)
-        .init();
-    let config = Config {
-        database_url: args.database_url,
-        bind: "127.0.0.1:0".parse()?,
-        admin_token: Some(args.admin_token),
-        db_pool_size: args.db_pool_size,
-        notify_in_transaction: args.notify_in_transaction,
-        // The benchmark writes as fast as it can and holds thousands of
-        // subscriptions per token: what it measures is not the abuse limits.
-        mutation_burst: u32::MAX,
-        mutations_per_second: u32::MAX,
-        ws_max_connections_per_token: usize::MAX,
-        ..Config::default()
-    };
-    let app = Application::build(config).await?;
-    println!("listening {}", app.local_addr()?);
-    // The benchmark holds our stdin open: when it goes away, even killed,
-    // so does this server, instead of lingering on a dropped database.
-    let parent_gone = async {
-        let mut sink = [0u8; 64];
-        let mut stdin = tokio::io::stdin();
-        while matches!(stdin.read(&mut sink).await, Ok(n) if n > 0) {}
-    };
-    tokio::select! {
-        served = app.run() => served?,
-        () = parent_gone => {}
-    }
-    Ok(())
-}
-
-/// A server instance running as a child process.
-struct Server {
-    label: &'static str,
-    child: Child,
-    pid: u32,
-    /// `http://127.0.0.1:PORT/graphql`
-    http: String,
-    /// `ws://127.0.0.1:PORT/graphql`
-    ws: String,
-    /// Held open: the child exits when it closes.
-    _stdin: ChildStdin,
-}
-
-impl Server {
-    async fn start(
-        label: &'static str,
-        database_url: &str,
-        admin_token: &str,
-        pool_size: u32,
-        notify_in_transaction: bool,
-    ) -> anyhow::Result<Server> {
-        let mut command = Command::new(std::env::current_exe()?);
-        command
-            .arg("serve")
-            .args(["--database-url", database_url])
-            .args(["--admin-token", admin_token])
-            .args(["--db-pool-size", &pool_size.to_string()]);
-        if notify_in_transaction {
-            command.arg("--notify-in-transaction");
-        }
-        let mut child = command
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
-            // Whatever way the benchmark ends, the servers end with it.
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting a server instance")?;
-        let pid = child.id().context("the server has a pid")?;
-        let stdin = child.stdin.take().context("the server's stdin")?;
-        let mut stdout = BufReader::new(child.stdout.take().context("the server's stdout")?);
-        let mut line = String::new();
-        tokio::time::timeout(START_TIMEOUT, stdout.read_line(&mut line))
-            .await
-            .context("the server did not report its address in time")??;
-        let address = line
-            .trim()
-            .strip_prefix("listening ")
-            .ok_or_else(|| anyhow!("server {label} did not start: {line:?}"))?
-            .to_owned();
-        // Keep reading, so a stray line never blocks the server on a full pipe.
-        tokio::spawn(async move {
-            let mut lines = stdout.lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                eprintln!("[{label}] {line}");
-            }
-        });
-        Ok(Server {
-            label,
-            child,
-            pid,
-            http: format!("http://{address}/graphql"),
-            ws: format!("ws://{address}/graphql"),
-            _stdin: stdin,
-        })
-    }
-
-    /// Resident memory in KiB, from `/proc/<pid>/status`.
-    fn rss_kib(&self) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| anyhow!("no VmRSS for server {}", self.label))
-    }
-
-    async fn stop(mut self) {
-        let _ = self.child.start_kill();
-        let _ = self.child.wait().await;
-    }
-}
 
 async fn start_pair(
     database_url: &str,
@@ -520,31 +383,6 @@ fn rss_all(servers: &[Server]) -> anyhow::Result<Vec<u64>> {
 // GraphQL over HTTP
 // ---------------------------------------------------------------------------
 
-/// Posts one GraphQL request; the `data` of the answer, or its errors.
-async fn graphql(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> anyhow::Result<Value> {
-    let response = client
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await?;
-    let status = response.status();
-    let mut body: Value = response
-        .json()
-        .await
-        .with_context(|| format!("HTTP {status}: not JSON"))?;
-    if let Some(errors) = body.get("errors") {
-        bail!("HTTP {status}: {errors}");
-    }
-    Ok(body["data"].take())
-}
-
 /// One werkplaats as the benchmark uses it.
 struct Werkplaats {
     id: String,
@@ -636,13 +474,6 @@ async fn setup_werkplaats(
         reader_token,
         version,
     })
-}
-
-fn text(value: &Value) -> anyhow::Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("expected a string, got {value}"))
 }
 
 // ---------------------------------------------------------------------------
@@ -865,7 +696,7 @@ async fn connect_subscribers(
     for index in 0..count {
         let (instance, werkplaats) = placement(index, servers.len(), werkplaatsen.len());
         plan.push((instance, werkplaats));
-        let url = servers[instance].ws.clone();
+        let url = servers[instance].http.replacen("http://", "ws://", 1);
         let werkplaatsen = werkplaatsen.clone();
         let gate = gate.clone();
         let ready = ready_tx.clone();

@@ -54,19 +54,15 @@ use futures::StreamExt;
 use hdrhistogram::Histogram;
 use serde_json::{json, Value};
 use sqlx::{Connection as _, PgConnection};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
 use uuid::Uuid;
 #[path = "support/scratch.rs"]
 mod scratch;
+#[path = "support/server.rs"]
+mod server;
 
 use scratch::BenchDatabase;
-use werkplaats::config::Config;
-use werkplaats::startup::Application;
+use server::{graphql, serve, text, ServeArgs, Server};
 use werkplaats::store::EventStore;
-
-/// Longest the server may take to start and report its address.
-const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id } facilitatorToken } }";
 const RECORD_PROBLEM: &str =
@@ -157,16 +153,6 @@ enum Mode {
     Serve(ServeArgs),
 }
 
-#[derive(Args)]
-struct ServeArgs {
-    #[arg(long)]
-    database_url: String,
-    #[arg(long)]
-    admin_token: String,
-    #[arg(long)]
-    db_pool_size: u32,
-}
-
 #[derive(Args, Clone, Debug)]
 struct BenchArgs {
     /// PostgreSQL server to create the throw-away database on.
@@ -236,93 +222,6 @@ fn main() -> anyhow::Result<()> {
 // The server instance
 // ---------------------------------------------------------------------------
 
-/// The hidden `serve` mode: the real application, on port 0, reporting its
-/// address on stdout.
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let config = Config {
-        database_url: args.database_url,
-        bind: "127.0.0.1:0".parse()?,
-        admin_token: Some(args.admin_token),
-        db_pool_size: args.db_pool_size,
-        // What is measured is the write path, not the abuse limits.
-        mutation_burst: u32::MAX,
-        mutations_per_second: u32::MAX,
-        ..Config::default()
-    };
-    let app = Application::build(config).await?;
-    println!("listening {}", app.local_addr()?);
-    // The benchmark holds our stdin open: when it goes away, even killed,
-    // so does this server.
-    let parent_gone = async {
-        let mut sink = [0u8; 64];
-        let mut stdin = tokio::io::stdin();
-        while matches!(stdin.read(&mut sink).await, Ok(n) if n > 0) {}
-    };
-    tokio::select! {
-        served = app.run() => served?,
-        () = parent_gone => {}
-    }
-    Ok(())
-}
-
-/// The server running as a child process; killed when dropped.
-struct Server {
-    _child: Child,
-    /// `http://127.0.0.1:PORT/graphql`
-    url: String,
-    /// Held open: the child exits when it closes.
-    _stdin: ChildStdin,
-}
-
-impl Server {
-    async fn start(
-        database_url: &str,
-        admin_token: &str,
-        pool_size: u32,
-    ) -> anyhow::Result<Server> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg("serve")
-            .args(["--database-url", database_url])
-            .args(["--admin-token", admin_token])
-            .args(["--db-pool-size", &pool_size.to_string()])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .context("starting the server")?;
-        let stdin = child.stdin.take().context("the server's stdin")?;
-        let mut stdout = BufReader::new(child.stdout.take().context("the server's stdout")?);
-        let mut line = String::new();
-        tokio::time::timeout(START_TIMEOUT, stdout.read_line(&mut line))
-            .await
-            .context("the server did not report its address in time")??;
-        let address = line
-            .trim()
-            .strip_prefix("listening ")
-            .ok_or_else(|| anyhow!("the server did not start: {line:?}"))?
-            .to_owned();
-        // Keep reading, so a stray line never blocks the server on a full pipe.
-        tokio::spawn(async move {
-            let mut lines = stdout.lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                eprintln!("[server] {line}");
-            }
-        });
-        Ok(Server {
-            _child: child,
-            url: format!("http://{address}/graphql"),
-            _stdin: stdin,
-        })
-    }
-}
-
 // ---------------------------------------------------------------------------
 // The run
 // ---------------------------------------------------------------------------
@@ -367,7 +266,7 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
 
     let admin_token = format!("bench-admin-{:016x}", rand::random::<u64>());
     let pool_size = args.pool_size.unwrap_or(most as u32);
-    let server = Server::start(database_url, &admin_token, pool_size).await?;
+    let server = Server::start("server", database_url, &admin_token, pool_size, false).await?;
     let setup = reqwest::Client::new();
 
     if let Some(path) = &args.write_wrk_setup {
@@ -391,10 +290,10 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
     );
     let mut points = Vec::new();
     for &writers in &args.writers {
-        let werkplaatsen = create_werkplaatsen(&setup, &server.url, &admin_token, writers).await?;
+        let werkplaatsen = create_werkplaatsen(&setup, &server.http, &admin_token, writers).await?;
         let http: Vec<Writer> = werkplaatsen
             .into_iter()
-            .map(|w| Writer::http(&server.url, w))
+            .map(|w| Writer::http(&server.http, w))
             .collect::<anyhow::Result<_>>()?;
         eprintln!("bench-write: {writers} writers, werkplaats");
         let werkplaats = drive(http, duration).await?;
@@ -424,6 +323,12 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
     }
     admin.close().await?;
     println!("{}", summary(args, pool_size, &points));
+    // Everything the runs wrote is folded in the server's kept heads.
+    println!(
+        "server resident memory after the runs: {:.1} MiB",
+        server.rss_kib()? as f64 / 1024.0
+    );
+    server.stop().await;
 
     let failed: Vec<&Measured> = points
         .iter()
@@ -451,7 +356,7 @@ async fn wrk_setup(
     path: &Path,
 ) -> anyhow::Result<()> {
     let most = args.writers.iter().copied().max().unwrap_or(1);
-    let werkplaatsen = create_werkplaatsen(client, &server.url, admin_token, most).await?;
+    let werkplaatsen = create_werkplaatsen(client, &server.http, admin_token, most).await?;
     let mut lines = String::new();
     for w in &werkplaatsen {
         let _ = writeln!(lines, "{} {}", w.id, w.token);
@@ -471,7 +376,7 @@ async fn wrk_setup(
             "WERKPLAATS_TOKENS={} wrk -t {writers} -c {writers} -d {seconds}s --latency \
              -s deploy/bench/record-problem.lua {}",
             path.display(),
-            server.url
+            server.http
         );
     }
     for &writers in &args.writers {
@@ -488,31 +393,6 @@ async fn wrk_setup(
 // ---------------------------------------------------------------------------
 // GraphQL over HTTP
 // ---------------------------------------------------------------------------
-
-/// Posts one GraphQL request; the `data` of the answer, or its errors.
-async fn graphql(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> anyhow::Result<Value> {
-    let response = client
-        .post(url)
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await?;
-    let status = response.status();
-    let mut body: Value = response
-        .json()
-        .await
-        .with_context(|| format!("HTTP {status}: not JSON"))?;
-    if let Some(errors) = body.get("errors") {
-        bail!("HTTP {status}: {errors}");
-    }
-    Ok(body["data"].take())
-}
 
 /// A werkplaats and its facilitator's token.
 struct Werkplaats {
@@ -553,13 +433,6 @@ async fn create_werkplaatsen(
         .collect::<Vec<anyhow::Result<Werkplaats>>>()
         .await;
     created.into_iter().collect()
-}
-
-fn text(value: &Value) -> anyhow::Result<String> {
-    value
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("expected a string, got {value}"))
 }
 
 // ---------------------------------------------------------------------------
