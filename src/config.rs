@@ -133,6 +133,7 @@ pub struct Config {
     /// Most snapshots kept in memory; the least recently used go first.
     /// A snapshot is as large as its werkplaats's read model (about 6 MB at
     /// 100,000 events in `bench-replay`'s mix, far less for usual ones).
+    /// As many werkplaatsen being written keep their newest fold too.
     #[arg(long, env = "WERKPLAATS_SNAPSHOT_CACHE", default_value_t = DEFAULT_SNAPSHOT_CACHE)]
     pub snapshot_cache: usize,
 

@@ -23,9 +23,6 @@ use crate::domain::{Event, State};
 use crate::projections::Recorded;
 use crate::store::Head;
 
-/// Werkplaatsen whose head is kept at most; past that an arbitrary one goes.
-const CAPACITY: usize = 4_096;
-
 /// How many events one read fetches while catching up.
 const BATCH: i64 = 5_000;
 
@@ -53,12 +50,22 @@ impl WriteHead {
     }
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct WriteHeads {
     heads: Arc<Mutex<HashMap<Uuid, WriteHead>>>,
+    /// Werkplaatsen whose head is kept at most; past that an arbitrary one
+    /// goes (its next command folds it from the nearest snapshot).
+    capacity: usize,
 }
 
 impl WriteHeads {
+    pub fn new(capacity: usize) -> WriteHeads {
+        WriteHeads {
+            heads: Arc::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, WriteHead>> {
         // Heads are inserted and removed whole: a poisoned map is sound.
         self.heads.lock().unwrap_or_else(|e| e.into_inner())
@@ -70,7 +77,7 @@ impl WriteHeads {
 
     pub fn keep(&self, stream: Uuid, head: WriteHead) {
         let mut heads = self.lock();
-        if heads.len() >= CAPACITY {
+        if heads.len() >= self.capacity && !heads.contains_key(&stream) {
             if let Some(other) = heads.keys().next().copied() {
                 heads.remove(&other);
             }

@@ -55,6 +55,9 @@ pub(crate) fn changes_names(event_type: &str) -> bool {
     matches!(event_type, "MemberInvited" | "MemberForgotten")
 }
 
+/// Write heads kept by an app made without `with_snapshots`.
+const DEFAULT_HEADS: usize = 128;
+
 /// What a forgotten member is called everywhere.
 pub const FORGOTTEN_NAME: &str = "vergeten lid";
 
@@ -89,7 +92,7 @@ impl App {
             writers: locks::StreamLocks::default(),
             feeds: feed::Feeds::default(),
             snapshots: snapshots::Snapshots::new(0, 1),
-            heads: heads::WriteHeads::default(),
+            heads: heads::WriteHeads::new(DEFAULT_HEADS),
             oidc: None,
         }
     }
@@ -109,8 +112,11 @@ impl App {
 
     /// Keeps a snapshot of the folded state every `every` events (0: none),
     /// at most `capacity` in memory; see the `snapshots` module.
+    /// The same number of write heads is kept: each is as large as a
+    /// snapshot.
     pub fn with_snapshots(mut self, every: u64, capacity: usize) -> App {
         self.snapshots = snapshots::Snapshots::new(every, capacity);
+        self.heads = heads::WriteHeads::new(capacity);
         self
     }
 
