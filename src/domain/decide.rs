@@ -116,16 +116,16 @@ pub(super) fn bad(message: impl Into<String>) -> DomainError {
     DomainError::BadInput(message.into())
 }
 
-pub(super) fn name_of(raw: &str, field: &str) -> Result<String, DomainError> {
-    Name::parse(raw, field).map(Name::into_inner).map_err(bad)
+pub(super) fn name_of(raw: &str, field: &str) -> Result<Name, DomainError> {
+    Name::parse(raw, field).map_err(bad)
 }
 
-pub(super) fn text_of(raw: &str, field: &str) -> Result<String, DomainError> {
-    Text::parse(raw, field).map(Text::into_inner).map_err(bad)
+pub(super) fn text_of(raw: &str, field: &str) -> Result<Text, DomainError> {
+    Text::parse(raw, field).map_err(bad)
 }
 
-pub(super) fn note_of(raw: &str) -> Result<String, DomainError> {
-    Note::parse(raw, "note").map(Note::into_inner).map_err(bad)
+pub(super) fn note_of(raw: &str) -> Result<Note, DomainError> {
+    Note::parse(raw, "note").map_err(bad)
 }
 
 pub(super) fn check_list_len(len: usize, field: &str) -> Result<(), DomainError> {

@@ -194,6 +194,20 @@ fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, d).expect("a valid date")
 }
 
+// Events given by hand hold parsed text, as `decide` produces it.
+
+fn name(raw: &str) -> Name {
+    Name::parse(raw, "name").unwrap()
+}
+
+fn text(raw: &str) -> Text {
+    Text::parse(raw, "text").unwrap()
+}
+
+fn note(raw: &str) -> Note {
+    Note::parse(raw, "note").unwrap()
+}
+
 // ---------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------
@@ -207,9 +221,9 @@ fn created(methodology: Methodology) -> Vec<Event> {
     vec![
         Event::WerkplaatsCreated(WerkplaatsCreated {
             werkplaats_id: WERKPLAATS,
-            name: "Jongeren en schulden".into(),
-            municipality: "Zwolle".into(),
-            question: "Hoe bereiken we jongeren met schulden eerder?".into(),
+            name: name("Jongeren en schulden"),
+            municipality: name("Zwolle"),
+            question: text("Hoe bereiken we jongeren met schulden eerder?"),
             methodology,
         }),
         invited(FACILITATOR, Role::Facilitator, None),
@@ -227,7 +241,7 @@ fn invited(member_id: Uuid, role: Role, partner_id: Option<Uuid>) -> Event {
 fn partner_added(partner_id: Uuid) -> Event {
     Event::PartnerAdded(PartnerAdded {
         partner_id,
-        name: "Schuldhulp Zwolle".into(),
+        name: name("Schuldhulp Zwolle"),
         kind: PartnerKind::Schuldhulpverlening,
     })
 }
@@ -235,8 +249,8 @@ fn partner_added(partner_id: Uuid) -> Event {
 fn problem_recorded(problem_id: Uuid) -> Event {
     Event::ProblemRecorded(ProblemRecorded {
         problem_id,
-        title: TITLE.into(),
-        description: DESCRIPTION.into(),
+        title: name(TITLE),
+        description: text(DESCRIPTION),
         perspective: Perspective::Client,
     })
 }
@@ -244,8 +258,8 @@ fn problem_recorded(problem_id: Uuid) -> Event {
 fn solution_proposed(solution_id: Uuid, addresses_problem_ids: Vec<Uuid>) -> Event {
     Event::SolutionProposed(SolutionProposed {
         solution_id,
-        title: "Spreekuur op school".into(),
-        description: DESCRIPTION.into(),
+        title: name("Spreekuur op school"),
+        description: text(DESCRIPTION),
         basis: vec![EvidenceBasis::Casuistry],
         addresses_problem_ids,
     })
@@ -258,11 +272,11 @@ fn decision_recorded(
 ) -> Event {
     Event::DecisionRecorded(DecisionRecorded {
         decision_id,
-        title: "We starten een spreekuur".into(),
-        context: "Jongeren melden zich laat.".into(),
-        options_considered: vec!["Spreekuur".into(), "Campagne".into()],
-        decision: "Spreekuur op twee scholen".into(),
-        rationale: RATIONALE.into(),
+        title: name("We starten een spreekuur"),
+        context: text("Jongeren melden zich laat."),
+        options_considered: vec![name("Spreekuur"), name("Campagne")],
+        decision: text("Spreekuur op twee scholen"),
+        rationale: text(RATIONALE),
         based_on,
         supersedes_decision_id,
     })
@@ -271,8 +285,8 @@ fn decision_recorded(
 fn planned(action_id: Uuid) -> Event {
     Event::ActionPlanned(ActionPlanned {
         action_id,
-        title: "Spreekuur op school".into(),
-        goal: "Tien jongeren per maand spreken".into(),
+        title: name("Spreekuur op school"),
+        goal: text("Tien jongeren per maand spreken"),
         owner_partner_id: PARTNER,
         solution_id: None,
         due_date: None,
@@ -282,7 +296,7 @@ fn planned(action_id: Uuid) -> Event {
 fn revised_title(action_id: Uuid) -> Event {
     Event::ActionRevised(ActionRevised {
         action_id,
-        title: Some("Spreekuur op drie scholen".into()),
+        title: Some(name("Spreekuur op drie scholen")),
         goal: None,
         owner_partner_id: None,
         due_date: None,
@@ -296,7 +310,7 @@ fn started(action_id: Uuid, cycle: u32) -> Event {
 fn checked(action_id: Uuid) -> Event {
     Event::ActionChecked(ActionChecked {
         action_id,
-        findings: FINDINGS.into(),
+        findings: text(FINDINGS),
     })
 }
 
@@ -304,14 +318,14 @@ fn concluded(action_id: Uuid, outcome: ActOutcome) -> Event {
     Event::ActionConcluded(ActionConcluded {
         action_id,
         outcome,
-        rationale: RATIONALE.into(),
+        rationale: text(RATIONALE),
     })
 }
 
 fn reflection_recorded(reflection_id: Uuid, about: Vec<Uuid>, phase: u32) -> Event {
     Event::ReflectionRecorded(ReflectionRecorded {
         reflection_id,
-        text: "We leerden dat scholen graag meewerken.".into(),
+        text: text("We leerden dat scholen graag meewerken."),
         about,
         phase,
     })
@@ -320,8 +334,8 @@ fn reflection_recorded(reflection_id: Uuid, about: Vec<Uuid>, phase: u32) -> Eve
 fn indicator_defined(indicator_id: Uuid) -> Event {
     Event::IndicatorDefined(IndicatorDefined {
         indicator_id,
-        name: "Bereikte jongeren".into(),
-        unit: "jongeren per maand".into(),
+        name: name("Bereikte jongeren"),
+        unit: name("jongeren per maand"),
         baseline: 10.0,
         norm: 25.0,
         direction: Direction::Increase,
@@ -944,11 +958,11 @@ fn conflict_wins_over_invalid_state_at_the_last_phase() {
 
 #[test]
 fn advance_phase_keeps_a_trimmed_note_which_may_be_empty() {
-    for (note, stored) in [(" Door naar stap 2 ", "Door naar stap 2"), ("   ", "")] {
+    for (raw, stored) in [(" Door naar stap 2 ", "Door naar stap 2"), ("   ", "")] {
         let command = with!(
             advance(1),
             AdvancePhase {
-                note: Some(note.into()),
+                note: Some(raw.into()),
             }
         );
         given(created(Methodology::SchoudersEronder))
@@ -956,7 +970,7 @@ fn advance_phase_keeps_a_trimmed_note_which_may_be_empty() {
             .then(vec![Event::PhaseAdvanced(PhaseAdvanced {
                 from: 1,
                 to: 2,
-                note: Some(stored.into()),
+                note: Some(note(stored)),
             })]);
     }
 }
@@ -1068,8 +1082,8 @@ fn plan_action_keeps_its_solution_and_due_date() {
         .when(partner(), command)
         .then(vec![Event::ActionPlanned(ActionPlanned {
             action_id: NEW,
-            title: "Spreekuur op school".into(),
-            goal: "Tien jongeren per maand spreken".into(),
+            title: name("Spreekuur op school"),
+            goal: text("Tien jongeren per maand spreken"),
             owner_partner_id: PARTNER,
             solution_id: Some(SOLUTION),
             due_date: Some(day(31)),
@@ -1302,7 +1316,7 @@ fn revise_action_changes_only_the_fields_it_is_given_trimmed() {
         .then(vec![Event::ActionRevised(ActionRevised {
             action_id: ACTION,
             title: None,
-            goal: Some("Twintig jongeren per maand".into()),
+            goal: Some(text("Twintig jongeren per maand")),
             owner_partner_id: Some(NEW),
             due_date: Some(Some(day(20))),
         })]);
@@ -2197,8 +2211,8 @@ fn the_norm_lies_beyond_the_baseline_in_the_indicators_direction() {
         at.when(facilitator(), indicator(baseline, norm, direction))
             .then(vec![Event::IndicatorDefined(IndicatorDefined {
                 indicator_id: NEW,
-                name: "Bereikte jongeren".into(),
-                unit: "jongeren per maand".into(),
+                name: name("Bereikte jongeren"),
+                unit: name("jongeren per maand"),
                 baseline,
                 norm,
                 direction,
@@ -2243,7 +2257,7 @@ fn record_measurement_appends_the_value_date_and_trimmed_note() {
             indicator_id: INDICATOR,
             value: -3.5,
             measured_on: day(14),
-            note: Some("na de voorjaarsvakantie".into()),
+            note: Some(note("na de voorjaarsvakantie")),
         })]);
     given(world())
         .when(facilitator(), record_measurement())

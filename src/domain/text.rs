@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// The contract's limits, in Unicode characters after trimming.
 pub struct Limits;
 
@@ -35,7 +37,12 @@ fn trimmed(raw: &str, field: &str, min: usize, max: usize) -> Result<String, Str
 macro_rules! bounded_text {
     ($(#[$doc:meta])* $name:ident, $min:expr, $max:expr) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        ///
+        /// Events carry it as a plain JSON string. Reading one back does not
+        /// parse it again: a stored event is history, accepted once, and
+        /// must read back even if the limits change.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
@@ -46,10 +53,6 @@ macro_rules! bounded_text {
 
             pub fn as_str(&self) -> &str {
                 &self.0
-            }
-
-            pub fn into_inner(self) -> String {
-                self.0
             }
         }
 
@@ -101,5 +104,16 @@ mod tests {
         assert!(Text::parse("\n\t", "description").is_err());
         assert_eq!(Note::parse("  ", "note").unwrap().as_str(), "");
         assert!(Text::parse(&"x".repeat(10_001), "text").is_err());
+    }
+
+    #[test]
+    fn an_event_stores_a_plain_string_and_reads_it_back_unparsed() {
+        let name = Name::parse(" Cliëntenraad ", "name").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), r#""Cliëntenraad""#);
+        // Stored history reads back even where today's limits would refuse it.
+        let stored: Name = serde_json::from_str(r#"" ""#).unwrap();
+        assert_eq!(stored.as_str(), " ");
+        let long = format!(r#""{}""#, "x".repeat(Limits::NAME_MAX + 1));
+        assert!(serde_json::from_str::<Name>(&long).is_ok());
     }
 }

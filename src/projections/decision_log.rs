@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Recorded, WerkplaatsView};
-use crate::domain::DecisionRecorded;
+use crate::domain::{DecisionRecorded, Name};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecisionView {
@@ -35,11 +35,11 @@ pub(super) fn record(view: &mut WerkplaatsView, e: &DecisionRecorded, recorded: 
     view.index.insert(e.decision_id, view.decisions.len());
     view.decisions.push(DecisionView {
         id: e.decision_id,
-        title: e.title.clone(),
-        context: e.context.clone(),
-        options_considered: e.options_considered.clone(),
-        decision: e.decision.clone(),
-        rationale: e.rationale.clone(),
+        title: e.title.to_string(),
+        context: e.context.to_string(),
+        options_considered: e.options_considered.iter().map(Name::to_string).collect(),
+        decision: e.decision.to_string(),
+        rationale: e.rationale.to_string(),
         based_on: e.based_on.clone(),
         supersedes: e.supersedes_decision_id,
         superseded_by: None,

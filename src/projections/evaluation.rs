@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{Recorded, WerkplaatsView};
-use crate::domain::{ActionStatus, Direction, Event};
+use crate::domain::{ActionStatus, Direction, Event, Note};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasurementView {
@@ -63,8 +63,8 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
             view.index.insert(e.indicator_id, view.indicators.len());
             view.indicators.push(IndicatorView {
                 id: e.indicator_id,
-                name: e.name.clone(),
-                unit: e.unit.clone(),
+                name: e.name.to_string(),
+                unit: e.unit.to_string(),
                 baseline: e.baseline,
                 norm: e.norm,
                 direction: e.direction,
@@ -89,7 +89,7 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
                 MeasurementView {
                     value: e.value,
                     measured_on: e.measured_on,
-                    note: e.note.clone(),
+                    note: e.note.as_ref().map(Note::to_string),
                 },
             );
         }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{Event, EvidenceBasis, Methodology, PartnerKind, Perspective, Role};
+use crate::domain::{Event, EvidenceBasis, Methodology, Note, PartnerKind, Perspective, Role};
 
 pub use decision_log::DecisionView;
 pub use evaluation::{EvaluationSummary, IndicatorView, MeasurementView};
@@ -146,9 +146,9 @@ impl WerkplaatsView {
         };
         Some(WerkplaatsView {
             id: created.werkplaats_id,
-            name: created.name.clone(),
-            municipality: created.municipality.clone(),
-            question: created.question.clone(),
+            name: created.name.to_string(),
+            municipality: created.municipality.to_string(),
+            question: created.question.to_string(),
             methodology: created.methodology,
             phase: 1,
             version: first.version,
@@ -185,7 +185,7 @@ impl WerkplaatsView {
                 self.index.insert(e.partner_id, self.partners.len());
                 self.partners.push(PartnerView {
                     id: e.partner_id,
-                    name: e.name.clone(),
+                    name: e.name.to_string(),
                     kind: e.kind,
                 });
             }
@@ -210,8 +210,8 @@ impl WerkplaatsView {
                 self.index.insert(e.problem_id, self.problems.len());
                 self.problems.push(ProblemView {
                     id: e.problem_id,
-                    title: e.title.clone(),
-                    description: e.description.clone(),
+                    title: e.title.to_string(),
+                    description: e.description.to_string(),
                     perspective: e.perspective,
                     recorded_by: actor,
                     recorded_at,
@@ -222,8 +222,8 @@ impl WerkplaatsView {
                 self.index.insert(e.solution_id, self.solutions.len());
                 self.solutions.push(SolutionView {
                     id: e.solution_id,
-                    title: e.title.clone(),
-                    description: e.description.clone(),
+                    title: e.title.to_string(),
+                    description: e.description.to_string(),
                     basis: e.basis.clone(),
                     addresses: e.addresses_problem_ids.clone(),
                     version,
@@ -241,7 +241,7 @@ impl WerkplaatsView {
                 self.index.insert(e.reflection_id, self.reflections.len());
                 self.reflections.push(ReflectionView {
                     id: e.reflection_id,
-                    text: e.text.clone(),
+                    text: e.text.to_string(),
                     about: e.about.clone(),
                     phase: e.phase,
                     recorded_by: actor,
@@ -262,7 +262,7 @@ impl WerkplaatsView {
                 self.phase_history.push(PhaseChange {
                     from: e.from,
                     to: e.to,
-                    note: e.note.clone(),
+                    note: e.note.as_ref().map(Note::to_string),
                     version,
                     at: recorded_at,
                 });

@@ -28,8 +28,8 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
         view.index.insert(e.action_id, view.actions.len());
         view.actions.push(ActionView {
             id: e.action_id,
-            title: e.title.clone(),
-            goal: e.goal.clone(),
+            title: e.title.to_string(),
+            goal: e.goal.to_string(),
             status: ActionStatus::Planned,
             cycle: 1,
             owner: e.owner_partner_id,
@@ -58,10 +58,10 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
     match recorded.event {
         Event::ActionRevised(e) => {
             if let Some(title) = &e.title {
-                action.title.clone_from(title);
+                action.title = title.to_string();
             }
             if let Some(goal) = &e.goal {
-                action.goal.clone_from(goal);
+                action.goal = goal.to_string();
             }
             if let Some(owner) = e.owner_partner_id {
                 action.owner = owner;
@@ -76,7 +76,7 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
         }
         Event::ActionChecked(e) => {
             action.status = ActionStatus::Checking;
-            action.findings.push(e.findings.clone());
+            action.findings.push(e.findings.to_string());
         }
         Event::ActionConcluded(e) => {
             action.status = e.outcome.status();

@@ -56,12 +56,14 @@ impl CycleHistory {
                 });
             }
             Event::ActionChecked(e) => {
-                self.current(e.action_id).findings.push(e.findings.clone());
+                self.current(e.action_id)
+                    .findings
+                    .push(e.findings.to_string());
             }
             Event::ActionConcluded(e) => {
                 let cycle = self.current(e.action_id);
                 cycle.outcome = Some(e.outcome);
-                cycle.rationale = Some(e.rationale.clone());
+                cycle.rationale = Some(e.rationale.to_string());
                 cycle.concluded_at = Some(recorded.recorded_at);
             }
             _ => {}

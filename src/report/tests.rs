@@ -6,6 +6,20 @@ use uuid::Uuid;
 use super::*;
 use crate::domain::*;
 
+// Events given by hand hold parsed text, as `decide` produces it.
+
+fn name(raw: &str) -> Name {
+    Name::parse(raw, "name").unwrap()
+}
+
+fn text(raw: &str) -> Text {
+    Text::parse(raw, "text").unwrap()
+}
+
+fn note(raw: &str) -> Note {
+    Note::parse(raw, "note").unwrap()
+}
+
 /// Folds `events` into the view and the cycle history as [`load`] does.
 fn fold(events: &[Event]) -> (WerkplaatsAt, CycleHistory) {
     fn recorded((i, event): (usize, &Event)) -> Recorded<'_> {
@@ -47,25 +61,25 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
     let mut events = vec![
         Event::WerkplaatsCreated(WerkplaatsCreated {
             werkplaats_id: Uuid::new_v4(),
-            name: "Almere <Haven>".into(),
-            municipality: "Almere".into(),
-            question: "Hoe bereiken we gezinnen & jongeren eerder?".into(),
+            name: name("Almere <Haven>"),
+            municipality: name("Almere"),
+            question: text("Hoe bereiken we gezinnen & jongeren eerder?"),
             methodology: Methodology::SchoudersEronder,
         }),
         Event::PartnerAdded(PartnerAdded {
             partner_id: ids.partner,
-            name: "Schuldhulp \"Flevo\"".into(),
+            name: name("Schuldhulp \"Flevo\""),
             kind: PartnerKind::Schuldhulpverlening,
         }),
         Event::PhaseAdvanced(PhaseAdvanced {
             from: 1,
             to: 2,
-            note: Some("Probleem <scherp>".into()),
+            note: Some(note("Probleem <scherp>")),
         }),
         Event::ActionPlanned(ActionPlanned {
             action_id: ids.action,
-            title: "Huisbezoeken".into(),
-            goal: "Eerder in beeld".into(),
+            title: name("Huisbezoeken"),
+            goal: text("Eerder in beeld"),
             owner_partner_id: ids.partner,
             solution_id: None,
             due_date: None,
@@ -76,12 +90,12 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
         }),
         Event::ActionChecked(ActionChecked {
             action_id: ids.action,
-            findings: "Te weinig <bezoeken>".into(),
+            findings: text("Te weinig <bezoeken>"),
         }),
         Event::ActionConcluded(ActionConcluded {
             action_id: ids.action,
             outcome: ActOutcome::Adapt,
-            rationale: "Vaker langs".into(),
+            rationale: text("Vaker langs"),
         }),
         Event::ActionStarted(ActionStarted {
             action_id: ids.action,
@@ -89,18 +103,18 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
         }),
         Event::ActionChecked(ActionChecked {
             action_id: ids.action,
-            findings: "Werkt".into(),
+            findings: text("Werkt"),
         }),
         Event::ActionConcluded(ActionConcluded {
             action_id: ids.action,
             outcome: ActOutcome::Adopt,
-            rationale: "Structureel".into(),
+            rationale: text("Structureel"),
         }),
         decision(ids.first, "Start met huisbezoeken", None),
         decision(ids.second, "Huisbezoeken als werkwijze", Some(ids.first)),
         Event::ReflectionRecorded(ReflectionRecorded {
             reflection_id: Uuid::new_v4(),
-            text: "Cliënten <voelen> zich gehoord".into(),
+            text: text("Cliënten <voelen> zich gehoord"),
             about: vec![],
             phase: 2,
         }),
@@ -109,8 +123,8 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
         let indicator_id = Uuid::new_v4();
         events.push(Event::IndicatorDefined(IndicatorDefined {
             indicator_id,
-            name: format!("Indicator {n}"),
-            unit: "dagen".into(),
+            name: name(&format!("Indicator {n}")),
+            unit: name("dagen"),
             baseline: 42.0,
             norm: 28.0,
             direction: Direction::Decrease,
@@ -131,11 +145,11 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
 fn decision(id: Uuid, title: &str, supersedes: Option<Uuid>) -> Event {
     Event::DecisionRecorded(DecisionRecorded {
         decision_id: id,
-        title: title.into(),
-        context: "Context".into(),
-        options_considered: vec!["A".into(), "B".into()],
-        decision: "Doen".into(),
-        rationale: "Omdat <het> kan".into(),
+        title: name(title),
+        context: text("Context"),
+        options_considered: vec![name("A"), name("B")],
+        decision: text("Doen"),
+        rationale: text("Omdat <het> kan"),
         based_on: vec![],
         supersedes_decision_id: supersedes,
     })

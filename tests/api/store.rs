@@ -8,7 +8,9 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use werkplaats::domain::{Event, Methodology, Perspective, ProblemRecorded, WerkplaatsCreated};
+use werkplaats::domain::{
+    Event, Methodology, Name, Perspective, ProblemRecorded, Text, WerkplaatsCreated,
+};
 use werkplaats::store::{AppendError, AppendRequest, Appended, NewEvent, StoredEvent};
 
 use crate::kit::app::*;
@@ -29,6 +31,16 @@ const RECORD_MEASUREMENT: &str = "mutation($input: RecordMeasurementInput!) { re
 const VERIFY: &str = "query($id: ID!, $v: Int) { werkplaats(id: $id, asOfVersion: $v) { version verifyTrail { valid checkedEvents headHash firstInvalidVersion } } }";
 const EVENTS: &str = "query($id: ID!, $after: Int!) { werkplaats(id: $id) { events(afterVersion: $after, first: 1000) { events { version type recordedAt actor { id } data hash prevHash } hasMore } } }";
 
+// Events given by hand hold parsed text, as `decide` produces it.
+
+fn name(raw: &str) -> Name {
+    Name::parse(raw, "name").unwrap()
+}
+
+fn text(raw: &str) -> Text {
+    Text::parse(raw, "text").unwrap()
+}
+
 fn new_event(event: Event) -> NewEvent {
     NewEvent {
         event_type: event.event_type(),
@@ -40,9 +52,9 @@ fn new_event(event: Event) -> NewEvent {
 fn created(stream: Uuid) -> NewEvent {
     new_event(Event::WerkplaatsCreated(WerkplaatsCreated {
         werkplaats_id: stream,
-        name: "Werkplaats Store".into(),
-        municipality: "Testdorp".into(),
-        question: "Houdt de store elke versie precies één keer?".into(),
+        name: name("Werkplaats Store"),
+        municipality: name("Testdorp"),
+        question: text("Houdt de store elke versie precies één keer?"),
         methodology: Methodology::SchoudersEronder,
     }))
 }
@@ -50,8 +62,8 @@ fn created(stream: Uuid) -> NewEvent {
 fn problem(title: String) -> NewEvent {
     new_event(Event::ProblemRecorded(ProblemRecorded {
         problem_id: Uuid::new_v4(),
-        title,
-        description: "Een probleem, voor de store".into(),
+        title: name(&title),
+        description: text("Een probleem, voor de store"),
         perspective: Perspective::Data,
     }))
 }

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{name_of, Allowed, Decided};
-use crate::domain::{DomainError, PartnerKind, State};
+use crate::domain::{DomainError, Name, PartnerKind, State};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddPartner {
@@ -18,7 +18,7 @@ pub struct AddPartner {
 #[serde(rename_all = "camelCase")]
 pub struct PartnerAdded {
     pub partner_id: Uuid,
-    pub name: String,
+    pub name: Name,
     pub kind: PartnerKind,
 }
 

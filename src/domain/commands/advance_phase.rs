@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{note_of, Allowed, Decided};
-use crate::domain::{ConflictOn, DomainError, ItemKind, State};
+use crate::domain::{ConflictOn, DomainError, ItemKind, Note, State};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AdvancePhase {
@@ -18,7 +18,7 @@ pub struct AdvancePhase {
 pub struct PhaseAdvanced {
     pub from: u32,
     pub to: u32,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 impl Rule for AdvancePhase {

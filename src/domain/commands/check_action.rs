@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{acted_on_action, text_of, transition, Allowed, Decided};
-use crate::domain::{ActionStatus, DomainError, State};
+use crate::domain::{ActionStatus, DomainError, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckAction {
@@ -19,7 +19,7 @@ pub struct CheckAction {
 #[serde(rename_all = "camelCase")]
 pub struct ActionChecked {
     pub action_id: Uuid,
-    pub findings: String,
+    pub findings: Text,
 }
 
 impl Rule for CheckAction {

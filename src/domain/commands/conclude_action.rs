@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{acted_on_action, text_of, transition, Allowed, Decided};
-use crate::domain::{ActOutcome, ActionStatus, DomainError, State};
+use crate::domain::{ActOutcome, ActionStatus, DomainError, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConcludeAction {
@@ -21,7 +21,7 @@ pub struct ConcludeAction {
 pub struct ActionConcluded {
     pub action_id: Uuid,
     pub outcome: ActOutcome,
-    pub rationale: String,
+    pub rationale: Text,
 }
 
 impl Rule for ConcludeAction {

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, MemberInvited, Rule};
 use crate::domain::decide::{name_of, text_of, Allowed, Decided, MemberProfile};
-use crate::domain::{DomainError, Methodology, Name, Role, State};
+use crate::domain::{DomainError, Methodology, Name, Role, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateWerkplaats {
@@ -23,9 +23,9 @@ pub struct CreateWerkplaats {
 #[serde(rename_all = "camelCase")]
 pub struct WerkplaatsCreated {
     pub werkplaats_id: Uuid,
-    pub name: String,
-    pub municipality: String,
-    pub question: String,
+    pub name: Name,
+    pub municipality: Name,
+    pub question: Text,
     pub methodology: Methodology,
 }
 

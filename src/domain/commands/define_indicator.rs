@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{bad, name_of, Allowed, Decided};
-use crate::domain::{Direction, DomainError, State};
+use crate::domain::{Direction, DomainError, Name, State};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DefineIndicator {
@@ -22,8 +22,8 @@ pub struct DefineIndicator {
 #[serde(rename_all = "camelCase")]
 pub struct IndicatorDefined {
     pub indicator_id: Uuid,
-    pub name: String,
-    pub unit: String,
+    pub name: Name,
+    pub unit: Name,
     pub baseline: f64,
     pub norm: f64,
     pub direction: Direction,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{name_of, reference, text_of, Allowed, Decided};
-use crate::domain::{ActionState, ActionStatus, DomainError, State};
+use crate::domain::{ActionState, ActionStatus, DomainError, Name, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanAction {
@@ -23,8 +23,8 @@ pub struct PlanAction {
 #[serde(rename_all = "camelCase")]
 pub struct ActionPlanned {
     pub action_id: Uuid,
-    pub title: String,
-    pub goal: String,
+    pub title: Name,
+    pub goal: Text,
     pub owner_partner_id: Uuid,
     pub solution_id: Option<Uuid>,
     pub due_date: Option<NaiveDate>,

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{bad, name_of, references, text_of, Allowed, Decided};
-use crate::domain::{DomainError, EvidenceBasis, Limits, State};
+use crate::domain::{DomainError, EvidenceBasis, Limits, Name, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProposeSolution {
@@ -21,8 +21,8 @@ pub struct ProposeSolution {
 #[serde(rename_all = "camelCase")]
 pub struct SolutionProposed {
     pub solution_id: Uuid,
-    pub title: String,
-    pub description: String,
+    pub title: Name,
+    pub description: Text,
     pub basis: Vec<EvidenceBasis>,
     pub addresses_problem_ids: Vec<Uuid>,
 }

@@ -8,7 +8,7 @@ use super::{Evolve, Rule};
 use crate::domain::decide::{
     bad, check_list_len, name_of, reference, references, text_of, Allowed, Decided,
 };
-use crate::domain::{DomainError, State};
+use crate::domain::{DomainError, Name, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordDecision {
@@ -26,11 +26,11 @@ pub struct RecordDecision {
 #[serde(rename_all = "camelCase")]
 pub struct DecisionRecorded {
     pub decision_id: Uuid,
-    pub title: String,
-    pub context: String,
-    pub options_considered: Vec<String>,
-    pub decision: String,
-    pub rationale: String,
+    pub title: Name,
+    pub context: Text,
+    pub options_considered: Vec<Name>,
+    pub decision: Text,
+    pub rationale: Text,
     pub based_on: Vec<Uuid>,
     pub supersedes_decision_id: Option<Uuid>,
 }

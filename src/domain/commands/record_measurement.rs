@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{acted_on, bad, note_of, Allowed, Decided};
-use crate::domain::{DomainError, ItemKind, State};
+use crate::domain::{DomainError, ItemKind, Note, State};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordMeasurement {
@@ -23,7 +23,7 @@ pub struct MeasurementRecorded {
     pub indicator_id: Uuid,
     pub value: f64,
     pub measured_on: NaiveDate,
-    pub note: Option<String>,
+    pub note: Option<Note>,
 }
 
 impl Rule for RecordMeasurement {

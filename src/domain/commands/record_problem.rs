@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{name_of, text_of, Allowed, Decided};
-use crate::domain::{DomainError, Perspective, State};
+use crate::domain::{DomainError, Name, Perspective, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordProblem {
@@ -19,8 +19,8 @@ pub struct RecordProblem {
 #[serde(rename_all = "camelCase")]
 pub struct ProblemRecorded {
     pub problem_id: Uuid,
-    pub title: String,
-    pub description: String,
+    pub title: Name,
+    pub description: Text,
     pub perspective: Perspective,
 }
 

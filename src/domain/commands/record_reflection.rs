@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{Evolve, Rule};
 use crate::domain::decide::{references, text_of, Allowed, Decided};
-use crate::domain::{DomainError, State};
+use crate::domain::{DomainError, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordReflection {
@@ -19,7 +19,7 @@ pub struct RecordReflection {
 #[serde(rename_all = "camelCase")]
 pub struct ReflectionRecorded {
     pub reflection_id: Uuid,
-    pub text: String,
+    pub text: Text,
     pub about: Vec<Uuid>,
     /// The phase the werkplaats was in when the reflection was recorded.
     pub phase: u32,

@@ -9,7 +9,7 @@ use super::{Evolve, Rule};
 use crate::domain::decide::{
     acted_on_action, bad, name_of, reference, text_of, transition, Allowed, Decided,
 };
-use crate::domain::{DomainError, State};
+use crate::domain::{DomainError, Name, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviseAction {
@@ -29,9 +29,9 @@ pub struct ReviseAction {
 pub struct ActionRevised {
     pub action_id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal: Option<String>,
+    pub goal: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_partner_id: Option<Uuid>,
     #[serde(
@@ -98,7 +98,7 @@ mod tests {
         let revised = Event::ActionRevised(ActionRevised {
             action_id: Uuid::nil(),
             title: None,
-            goal: Some("Sneller".into()),
+            goal: Some(Text::parse("Sneller", "goal").unwrap()),
             owner_partner_id: None,
             due_date: Some(None),
         });
