@@ -38,34 +38,33 @@ declare
     head_version bigint;
     head_hash text;
     prev text;
-    prior record;
-    duplicate boolean;
+    prior_stream uuid;
+    prior_first bigint;
+    prior_last bigint;
 begin
     for i in 1 .. coalesce(array_length(c_stream, 1), 0) loop
-        select c.stream_id, c.first_version, c.last_version into prior
-            from commands c where c.command_id = c_command[i];
-        duplicate := found;
-        if not duplicate then
-            if c_expected[i] = 0 then
-                insert into streams (id) values (c_stream[i]) on conflict (id) do nothing;
-            end if;
-            -- The row lock makes check-and-append atomic per stream.
-            select s.version, s.head_hash into head_version, head_hash
-                from streams s where s.id = c_stream[i] for update;
-            if head_version is distinct from c_expected[i]
-                or head_hash is distinct from c_head[i] then
-                -- A twin of this command that held the lock may have
-                -- moved the stream on: its statement's snapshot is newer.
-                select c.stream_id, c.first_version, c.last_version into prior
-                    from commands c where c.command_id = c_command[i];
-                duplicate := found;
-            end if;
+        if c_expected[i] = 0 then
+            insert into streams (id) values (c_stream[i]) on conflict (id) do nothing;
         end if;
-        if duplicate then
+        -- The row lock makes check-and-append atomic per stream; the
+        -- command id is looked up in the same statement.
+        select s.version, s.head_hash, c.stream_id, c.first_version, c.last_version
+            into head_version, head_hash, prior_stream, prior_first, prior_last
+            from streams s left join commands c on c.command_id = c_command[i]
+            where s.id = c_stream[i] for update of s;
+        if prior_stream is null and (head_version is distinct from c_expected[i]
+            or head_hash is distinct from c_head[i]) then
+            -- A twin of this command that held the lock may have moved the
+            -- stream on: a new statement sees what it committed.
+            select c.stream_id, c.first_version, c.last_version
+                into prior_stream, prior_first, prior_last
+                from commands c where c.command_id = c_command[i];
+        end if;
+        if prior_stream is not null then
             status := 1;
-            stream_id := prior.stream_id;
-            first_version := prior.first_version;
-            last_version := prior.last_version;
+            stream_id := prior_stream;
+            first_version := prior_first;
+            last_version := prior_last;
         elsif head_version is distinct from c_expected[i]
             or head_hash is distinct from c_head[i] then
             status := 2;
@@ -82,9 +81,11 @@ begin
                     c_correlation[i], c_recorded[i], e_hash[j + k], prev);
                 prev := e_hash[j + k];
             end loop;
-            update streams s set version = c_expected[i] + c_events[i], head_hash = prev,
-                head_recorded_at = c_recorded[i]
-                where s.id = c_stream[i];
+            with moved as (
+                update streams s set version = c_expected[i] + c_events[i], head_hash = prev,
+                    head_recorded_at = c_recorded[i]
+                    where s.id = c_stream[i]
+            )
             insert into commands (command_id, stream_id, first_version, last_version)
                 values (c_command[i], c_stream[i], c_expected[i] + 1,
                     c_expected[i] + c_events[i]);
