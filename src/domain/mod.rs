@@ -35,6 +35,8 @@ pub use kinds::{
 };
 pub use methodology::{Methodology, Phase};
 pub use state::{ActionState, State};
+#[cfg(test)]
+pub(crate) use text::given;
 pub use text::{Limits, Name, Note, Text};
 
 /// Who sends a command: the server's bootstrap administrator, or a member of

@@ -195,18 +195,7 @@ fn day(d: u32) -> NaiveDate {
 }
 
 // Events given by hand hold parsed text, as `decide` produces it.
-
-fn name(raw: &str) -> Name {
-    Name::parse(raw, "name").unwrap()
-}
-
-fn text(raw: &str) -> Text {
-    Text::parse(raw, "text").unwrap()
-}
-
-fn note(raw: &str) -> Note {
-    Note::parse(raw, "note").unwrap()
-}
+use crate::domain::given::{name, note, text};
 
 // ---------------------------------------------------------------------------
 // Events

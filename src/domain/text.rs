@@ -117,3 +117,22 @@ mod tests {
         assert!(serde_json::from_str::<Name>(&long).is_ok());
     }
 }
+
+/// Parsed texts for the events that unit tests write by hand; the values
+/// are the tests' own and valid.
+#[cfg(test)]
+pub(crate) mod given {
+    use super::{Name, Note, Text};
+
+    pub fn name(raw: &str) -> Name {
+        Name::parse(raw, "name").unwrap()
+    }
+
+    pub fn text(raw: &str) -> Text {
+        Text::parse(raw, "text").unwrap()
+    }
+
+    pub fn note(raw: &str) -> Note {
+        Note::parse(raw, "note").unwrap()
+    }
+}

@@ -7,18 +7,7 @@ use super::*;
 use crate::domain::*;
 
 // Events given by hand hold parsed text, as `decide` produces it.
-
-fn name(raw: &str) -> Name {
-    Name::parse(raw, "name").unwrap()
-}
-
-fn text(raw: &str) -> Text {
-    Text::parse(raw, "text").unwrap()
-}
-
-fn note(raw: &str) -> Note {
-    Note::parse(raw, "note").unwrap()
-}
+use crate::domain::given::{name, note, text};
 
 /// Folds `events` into the view and the cycle history as [`load`] does.
 fn fold(events: &[Event]) -> (WerkplaatsAt, CycleHistory) {
