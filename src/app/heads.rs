@@ -90,9 +90,14 @@ impl App {
     /// The werkplaats as it is now, for a command: the kept head, or a
     /// fold of the stream. `None` when the werkplaats does not exist.
     pub(super) async fn write_head(&self, stream: Uuid) -> Result<Option<WriteHead>, AppError> {
-        if let Some(head) = self.heads.take(stream) {
-            return Ok(Some(head));
+        match self.heads.take(stream) {
+            Some(head) => Ok(Some(head)),
+            None => self.fold_head(stream).await,
         }
+    }
+
+    /// The stream folded from its nearest snapshot, as a head.
+    async fn fold_head(&self, stream: Uuid) -> Result<Option<WriteHead>, AppError> {
         Ok(self
             .load_with_head(stream, i64::MAX)
             .await?
@@ -117,11 +122,7 @@ impl App {
                 break;
             };
             if first.prev_hash.as_deref() != Some(head.head.hash.as_str()) {
-                return self
-                    .load_with_head(stream, i64::MAX)
-                    .await?
-                    .map(|(loaded, head)| WriteHead::new(loaded, head))
-                    .ok_or(AppError::NotFound);
+                return self.fold_head(stream).await?.ok_or(AppError::NotFound);
             }
             for stored in &batch {
                 let event: Event = decode(stored)?;

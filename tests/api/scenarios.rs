@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::kit::app::{spawn_app, TestApp};
+use crate::kit::app::{error_codes, spawn_app, TestApp};
 
 pub(crate) fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/contract/scenarios")
@@ -113,17 +113,8 @@ pub(crate) async fn run_scenario_file(file: &PathBuf) -> (TestApp, HashMap<Strin
         let query = step["query"].as_str().expect("query");
         let response = app.graphql(token.as_deref(), query, variables).await;
         if let Some(code) = step.get("expectError").and_then(Value::as_str) {
-            let codes: Vec<&str> = response["errors"]
-                .as_array()
-                .map(|errors| {
-                    errors
-                        .iter()
-                        .filter_map(|e| e["extensions"]["code"].as_str())
-                        .collect()
-                })
-                .unwrap_or_default();
             assert!(
-                codes.contains(&code),
+                error_codes(&response).contains(&code),
                 "{here}: expected error {code}, got {response}"
             );
         } else {

@@ -214,10 +214,9 @@ pub fn error_code(response: &Value) -> Option<&str> {
     response["errors"][0]["extensions"]["code"].as_str()
 }
 
-/// Panics with the response unless it carries an error with `code`.
-#[track_caller]
-pub fn assert_error(response: &Value, code: &str) {
-    let codes: Vec<&str> = response["errors"]
+/// The `extensions.code` of each error of a response.
+pub fn error_codes(response: &Value) -> Vec<&str> {
+    response["errors"]
         .as_array()
         .map(|errors| {
             errors
@@ -225,7 +224,13 @@ pub fn assert_error(response: &Value, code: &str) {
                 .filter_map(|e| e["extensions"]["code"].as_str())
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Panics with the response unless it carries an error with `code`.
+#[track_caller]
+pub fn assert_error(response: &Value, code: &str) {
+    let codes = error_codes(response);
     assert!(codes.contains(&code), "expected {code}, got {response}");
 }
 
