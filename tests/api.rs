@@ -12,6 +12,7 @@ mod api {
     mod limits;
     mod live;
     mod logs;
+    mod method_bad_input;
     mod oidc;
     mod report;
     mod role_matrix;

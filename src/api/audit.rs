@@ -22,6 +22,10 @@ pub enum ItemKind {
     Partner,
     Member,
     Phase,
+    Goal,
+    Risk,
+    Journey,
+    ChecklistItem,
 }
 
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use async_graphql::{ErrorExtensions, Value};
 
 use super::limits::{retry_after_secs, LimitError};
 use crate::app::{render, AppError, WerkplaatsAt};
-use crate::domain::ConflictOn;
+use crate::domain::{ConflictOn, ItemKind};
 
 /// The contract's error codes.
 pub mod code {
@@ -79,6 +79,26 @@ fn conflicting(on: ConflictOn, wp: &WerkplaatsAt) -> (i64, serde_json::Value) {
             wp.view
                 .action(&id)
                 .map_or(serde_json::Value::Null, |a| render::action(wp, a)),
+        ),
+        ConflictOn::Item {
+            kind: ItemKind::JourneyStep,
+            id,
+            current_version,
+        } => (
+            current_version,
+            wp.view
+                .journey_step(&id)
+                .map_or(serde_json::Value::Null, |(_, s)| {
+                    render::journey_step(wp, s)
+                }),
+        ),
+        ConflictOn::Item {
+            id,
+            current_version,
+            ..
+        } => (
+            current_version,
+            render::item(wp, &id).map_or(serde_json::Value::Null, |item| item.json),
         ),
     }
 }

@@ -16,6 +16,7 @@ mod export;
 pub mod http;
 mod limits;
 mod live;
+mod method;
 mod query;
 mod report;
 mod scalars;

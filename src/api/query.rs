@@ -4,9 +4,11 @@ use async_graphql::{Context, Object, Result, ID};
 
 use super::caller;
 use super::error::graphql_error;
+use super::method::IndicatorTemplate;
 use super::scalars::DateTime;
 use super::types::{Member, Werkplaats};
 use crate::app::{App, AsOf};
+use crate::domain::INDICATOR_TEMPLATES;
 
 pub struct Query;
 
@@ -43,5 +45,16 @@ impl Query {
         let app = ctx.data::<App>()?;
         let me = app.me(caller(ctx)).await.map_err(graphql_error)?;
         Ok(me.map(Member::from))
+    }
+
+    /// The indicators the server suggests, from the step plans.
+    async fn indicator_templates(&self, ctx: &Context<'_>) -> Result<Vec<IndicatorTemplate>> {
+        let app = ctx.data::<App>()?;
+        // Any valid token will do; this checks there is one.
+        app.me(caller(ctx)).await.map_err(graphql_error)?;
+        Ok(INDICATOR_TEMPLATES
+            .iter()
+            .map(IndicatorTemplate::from)
+            .collect())
     }
 }

@@ -12,6 +12,7 @@ use super::audit;
 use super::checkpoint;
 use super::enums::*;
 use super::error::graphql_error;
+use super::method;
 use super::scalars::{Date, DateTime};
 use crate::app::{App, EventRecord, MemberInfo, WerkplaatsAt};
 use crate::domain::{self, Methodology as DomainMethodology};
@@ -22,7 +23,7 @@ use crate::store;
 
 pub type Shared = Arc<WerkplaatsAt>;
 
-fn id(uuid: Uuid) -> ID {
+pub(super) fn id(uuid: Uuid) -> ID {
     ID(uuid.to_string())
 }
 
@@ -33,6 +34,7 @@ pub fn int(n: impl TryInto<i32>) -> i32 {
 
 /// One step of the werkplaats' methodology.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct Phase {
     /// Position in the step plan, from 1.
     pub number: i32,
@@ -40,24 +42,40 @@ pub struct Phase {
     pub key: String,
     /// Title to show.
     pub title: String,
+    #[graphql(skip)]
+    pub methodology: DomainMethodology,
 }
 
-impl From<domain::Phase> for Phase {
-    fn from(phase: domain::Phase) -> Self {
+impl Phase {
+    fn of(methodology: DomainMethodology, phase: domain::Phase) -> Self {
         Phase {
             number: int(phase.number),
             key: phase.key.to_owned(),
             title: phase.title.to_owned(),
+            methodology,
         }
     }
 }
 
+#[ComplexObject]
+impl Phase {
+    /// What this step is for, what it should deliver and which tools serve it.
+    async fn guide(&self) -> method::StepGuide {
+        let number = u32::try_from(self.number).unwrap_or_default();
+        method::StepGuide::of(domain::guide(self.methodology, number))
+    }
+}
+
 pub fn phase(methodology: DomainMethodology, number: u32) -> Phase {
-    methodology.phase(number).map(Phase::from).unwrap_or(Phase {
-        number: int(number),
-        key: String::new(),
-        title: String::new(),
-    })
+    match methodology.phase(number) {
+        Some(p) => Phase::of(methodology, p),
+        None => Phase {
+            number: int(number),
+            key: String::new(),
+            title: String::new(),
+            methodology,
+        },
+    }
 }
 
 /// An organisation taking part: the municipality or a chain partner.
@@ -105,7 +123,7 @@ impl From<MemberInfo> for Member {
     }
 }
 
-fn member(wp: &WerkplaatsAt, who: Option<Uuid>) -> Result<Member> {
+pub(super) fn member(wp: &WerkplaatsAt, who: Option<Uuid>) -> Result<Member> {
     who.and_then(|id| wp.member(&id))
         .map(Member::from)
         .ok_or_else(|| "the member who did this is unknown".into())
@@ -138,6 +156,7 @@ macro_rules! borrowed_item {
         }
     };
 }
+pub(super) use borrowed_item;
 
 borrowed_item!(
     /// A problem as one of the partners sees it.
@@ -198,8 +217,17 @@ impl Solution {
             .filter_map(|p| Problem::at(&self.wp, p))
             .collect()
     }
+    /// The werkplaats version of the last event that changed this solution.
     async fn version(&self) -> i32 {
         int(self.item().version)
+    }
+    /// The empowerment capitals it invests in.
+    async fn capitals(&self) -> Vec<EmpowermentCapital> {
+        self.item().capitals.iter().map(|&c| c.into()).collect()
+    }
+    /// How far the approach is recognised as effective.
+    async fn recognition(&self) -> RecognitionLevel {
+        self.item().recognition.into()
     }
 }
 
@@ -248,6 +276,22 @@ impl Action {
     /// send it back as `expectedVersion`.
     async fn version(&self) -> i32 {
         int(self.item().version)
+    }
+    /// The PDCA form: one entry per cycle, from 1 to `cycle`.
+    async fn cycles(&self) -> Vec<method::ActionCycle> {
+        self.item()
+            .cycles
+            .iter()
+            .map(|c| method::ActionCycle::of(&self.wp, c))
+            .collect()
+    }
+    /// The indicators the action should move.
+    async fn indicators(&self) -> Vec<Indicator> {
+        self.item()
+            .indicators
+            .iter()
+            .filter_map(|i| Indicator::at(&self.wp, i))
+            .collect()
     }
 }
 
@@ -330,6 +374,26 @@ impl Decision {
     async fn referenced_by(&self) -> Vec<ID> {
         audit::referenced_by(&self.wp, self.item())
     }
+    /// When the partners mean to look at this decision again.
+    async fn review_on(&self) -> Option<Date> {
+        self.item().review_on.map(Date)
+    }
+    /// What the decision means for clients and partners.
+    async fn consequences(&self) -> Option<&str> {
+        self.item().consequences.as_deref()
+    }
+    /// True once a review retired it.
+    async fn retired(&self) -> bool {
+        self.item().retired
+    }
+    /// Its reviews, oldest first.
+    async fn reviews(&self) -> Vec<method::DecisionReview> {
+        self.item()
+            .reviews
+            .iter()
+            .map(|r| method::DecisionReview::of(&self.wp, r))
+            .collect()
+    }
 }
 
 borrowed_item!(
@@ -368,50 +432,64 @@ pub struct Measurement {
     pub note: Option<String>,
 }
 
-/// Something the werkplaats measures against a norm.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct Indicator {
-    pub id: ID,
-    pub name: String,
-    pub unit: String,
-    pub baseline: f64,
-    pub norm: f64,
-    pub direction: Direction,
-    #[graphql(skip)]
-    pub view: IndicatorView,
-}
+borrowed_item!(
+    /// Something the werkplaats measures against a norm.
+    Indicator, IndicatorView, indicators, indicator
+);
 
-impl From<&IndicatorView> for Indicator {
-    fn from(i: &IndicatorView) -> Self {
-        Indicator {
-            id: id(i.id),
-            name: i.name.clone(),
-            unit: i.unit.clone(),
-            baseline: i.baseline,
-            norm: i.norm,
-            direction: i.direction.into(),
-            view: i.clone(),
-        }
-    }
-}
-
-#[ComplexObject]
+#[Object]
 impl Indicator {
+    async fn id(&self) -> ID {
+        id(self.item().id)
+    }
+    async fn name(&self) -> &str {
+        &self.item().name
+    }
+    async fn unit(&self) -> &str {
+        &self.item().unit
+    }
+    /// The value before the werkplaats started.
+    async fn baseline(&self) -> f64 {
+        self.item().baseline
+    }
+    /// The value the partners want to reach.
+    async fn norm(&self) -> f64 {
+        self.item().norm
+    }
+    async fn direction(&self) -> Direction {
+        self.item().direction.into()
+    }
+    /// What it monitors: the process, its output or the outcome.
+    async fn kind(&self) -> IndicatorKind {
+        self.item().kind.into()
+    }
+    /// The key of the template it was defined from, if any.
+    async fn template(&self) -> Option<&str> {
+        self.item().template.as_deref()
+    }
+    /// The goal it measures, if any.
+    async fn goal(&self) -> Option<method::Goal> {
+        method::Goal::at(&self.wp, &self.item().goal?)
+    }
+    /// The werkplaats version of the last event that defined, revised or
+    /// measured it.
+    async fn version(&self) -> i32 {
+        int(self.item().version)
+    }
     /// The value measured on the latest date (ties: recorded last).
     async fn latest(&self) -> Option<f64> {
-        self.view.latest()
+        self.item().latest()
     }
     /// `(latest - baseline) / (norm - baseline)`, not clamped.
     async fn progress(&self) -> Option<f64> {
-        self.view.progress()
+        self.item().progress()
     }
     async fn norm_met(&self) -> bool {
-        self.view.norm_met()
+        self.item().norm_met()
     }
     /// In `measuredOn` order.
     async fn measurements(&self) -> Vec<Measurement> {
-        self.view
+        self.item()
             .measurements
             .iter()
             .map(|m| Measurement {
@@ -435,7 +513,7 @@ impl Evaluation {
             .view
             .indicators
             .iter()
-            .map(Indicator::from)
+            .filter_map(|i| Indicator::at(&self.wp, &i.id))
             .collect()
     }
     async fn actions_adopted(&self) -> i32 {
@@ -565,7 +643,7 @@ impl Werkplaats {
             .methodology
             .phases()
             .into_iter()
-            .map(Phase::from)
+            .map(|p| Phase::of(self.0.view.methodology, p))
             .collect()
     }
     /// Number of events in the stream (as of this reading).
@@ -662,6 +740,67 @@ impl Werkplaats {
         checkpoints: Vec<checkpoint::CheckpointInput>,
     ) -> Result<Verification> {
         checkpoint::verify_checkpoints(ctx, &self.0, checkpoints).await
+    }
+    /// One entry per step forward, in order.
+    async fn phase_history(&self) -> Vec<method::PhaseTransition> {
+        self.0
+            .view
+            .phase_history
+            .iter()
+            .map(|t| method::PhaseTransition::of(&self.0, t))
+            .collect()
+    }
+    /// Shared goals and societal results.
+    async fn goals(&self) -> Vec<method::Goal> {
+        self.0
+            .view
+            .goals
+            .iter()
+            .filter_map(|g| method::Goal::at(&self.0, &g.id))
+            .collect()
+    }
+    /// The risk register.
+    async fn risks(&self) -> Vec<method::Risk> {
+        self.0
+            .view
+            .risks
+            .iter()
+            .filter_map(|r| method::Risk::at(&self.0, &r.id))
+            .collect()
+    }
+    /// Client journeys (klantreizen).
+    async fn journeys(&self) -> Vec<method::ClientJourney> {
+        self.0
+            .view
+            .journeys
+            .iter()
+            .filter_map(|j| method::ClientJourney::at(&self.0, &j.id))
+            .collect()
+    }
+    /// The checklist kennis, houding en vaardigheden: the nine standard
+    /// statements, then the werkplaats's own.
+    async fn checklist(&self) -> Vec<method::ChecklistItem> {
+        self.0
+            .view
+            .checklist
+            .iter()
+            .filter_map(|c| method::ChecklistItem::at(&self.0, &c.id))
+            .collect()
+    }
+    /// Decisions with a review date on or before `on`, neither superseded
+    /// nor retired, by review date (ties in decision-log order).
+    async fn reviews_due(&self, on: Date) -> Vec<Decision> {
+        let mut due: Vec<_> = self
+            .0
+            .view
+            .decisions
+            .iter()
+            .filter(|d| d.due_on(on.0))
+            .collect();
+        due.sort_by_key(|d| d.review_on);
+        due.into_iter()
+            .filter_map(|d| self.decision(d.id))
+            .collect()
     }
     /// Recomputes the hash chain from storage, up to this version.
     async fn verify_trail(&self, ctx: &Context<'_>) -> Result<Verification> {

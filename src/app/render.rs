@@ -12,7 +12,10 @@
 //! `Member.partner`, `Problem.recordedBy`, `Solution.addresses`) are nested
 //! objects; references that are ids in the query (`basedOn`, `about`) stay
 //! ids. `supersedes` and `supersededBy` are `{"id": …}` only: nesting whole
-//! decisions would recurse through the log.
+//! decisions would recurse through the log. Links between the method's
+//! items (an action's indicators, an indicator's goal) are `{"id": …}` too,
+//! and a goal does not list its indicators: linking changes only the item
+//! the event names, in `changes` as in the items' versions.
 
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -20,7 +23,8 @@ use uuid::Uuid;
 use super::{MemberInfo, WerkplaatsAt};
 use crate::domain::Methodology;
 use crate::projections::{
-    ActionView, DecisionView, IndicatorView, PartnerView, ProblemView, ReflectionView, SolutionView,
+    ActionView, ChecklistItemView, DecisionView, GoalView, IndicatorView, JourneyStepView,
+    JourneyView, PartnerView, ProblemView, ReflectionView, RiskView, SolutionView,
 };
 use crate::timestamp;
 
@@ -36,6 +40,10 @@ pub enum ItemKind {
     Partner,
     Member,
     Phase,
+    Goal,
+    Risk,
+    Journey,
+    ChecklistItem,
 }
 
 /// The id the werkplaats' phase goes by as an item: there is one phase at a
@@ -105,6 +113,8 @@ pub fn solution(wp: &WerkplaatsAt, s: &SolutionView) -> Value {
         "description": s.description,
         "basis": s.basis,
         "addresses": addresses,
+        "capitals": s.capitals,
+        "recognition": s.recognition,
         "version": s.version,
     })
 }
@@ -121,8 +131,27 @@ pub fn action(wp: &WerkplaatsAt, a: &ActionView) -> Value {
         "dueDate": a.due_date.map(date),
         "solution": a.solution.and_then(|s| view.solution(&s)).map(|s| solution(wp, s)),
         "findings": a.findings,
+        "indicators": ids(&a.indicators),
+        "cycles": a.cycles.iter().map(|c| json!({
+            "number": c.number,
+            "startedAt": c.started_at.map(timestamp::format),
+            "log": c.log.iter().map(|l| json!({
+                "text": l.text,
+                "occurredOn": date(l.occurred_on),
+                "recordedBy": actor(wp, l.recorded_by),
+                "recordedAt": timestamp::format(l.recorded_at),
+            })).collect::<Vec<_>>(),
+            "findings": c.findings,
+            "outcome": c.outcome,
+            "rationale": c.rationale,
+            "concludedAt": c.concluded_at.map(timestamp::format),
+        })).collect::<Vec<_>>(),
         "version": a.version,
     })
+}
+
+fn ids(ids: &[Uuid]) -> Vec<Value> {
+    ids.iter().map(|id| json!({"id": id})).collect()
 }
 
 pub fn decision(wp: &WerkplaatsAt, d: &DecisionView) -> Value {
@@ -140,6 +169,17 @@ pub fn decision(wp: &WerkplaatsAt, d: &DecisionView) -> Value {
         "decidedBy": actor(wp, d.decided_by),
         "decidedAt": timestamp::format(d.decided_at),
         "atVersion": d.at_version,
+        "reviewOn": d.review_on.map(date),
+        "consequences": d.consequences,
+        "retired": d.retired,
+        "reviews": d.reviews.iter().map(|r| json!({
+            "outcome": r.outcome,
+            "note": r.note,
+            "nextReviewOn": r.next_review_on.map(date),
+            "reviewedBy": actor(wp, r.reviewed_by),
+            "reviewedAt": timestamp::format(r.reviewed_at),
+            "atVersion": r.at_version,
+        })).collect::<Vec<_>>(),
     })
 }
 
@@ -171,6 +211,85 @@ pub fn indicator(i: &IndicatorView) -> Value {
         "progress": i.progress(),
         "normMet": i.norm_met(),
         "measurements": measurements,
+        "kind": i.kind,
+        "template": i.template,
+        "goal": i.goal.map(|id| json!({"id": id})),
+        "version": i.version,
+    })
+}
+
+pub fn goal(wp: &WerkplaatsAt, g: &GoalView) -> Value {
+    json!({
+        "id": g.id,
+        "statement": g.statement,
+        "targetYear": g.target_year,
+        "recordedBy": actor(wp, g.recorded_by),
+        "version": g.version,
+    })
+}
+
+pub fn risk(wp: &WerkplaatsAt, r: &RiskView) -> Value {
+    json!({
+        "id": r.id,
+        "title": r.title,
+        "description": r.description,
+        "likelihood": r.likelihood,
+        "impact": r.impact,
+        "mitigation": r.mitigation,
+        "owner": r.owner.and_then(|p| wp.view.partner(&p)).map(partner),
+        "status": r.status,
+        "version": r.version,
+    })
+}
+
+pub fn journey_step(wp: &WerkplaatsAt, s: &JourneyStepView) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "description": s.description,
+        "partner": s.partner.and_then(|p| wp.view.partner(&p)).map(partner),
+        "days": s.days,
+        "knowledge": s.knowledge,
+        "attitude": s.attitude,
+        "skills": s.skills,
+        "clientCentred": s.client_centred,
+        "bottleneck": s.bottleneck,
+        "version": s.version,
+    })
+}
+
+pub fn journey(wp: &WerkplaatsAt, j: &JourneyView) -> Value {
+    let steps: Vec<Value> = j.steps.iter().map(|s| journey_step(wp, s)).collect();
+    json!({
+        "id": j.id,
+        "title": j.title,
+        "situation": j.situation,
+        "steps": steps,
+        "totalDays": j.total_days(),
+        "version": j.version,
+    })
+}
+
+pub fn checklist_item(wp: &WerkplaatsAt, c: &ChecklistItemView) -> Value {
+    let answers: Vec<Value> = c
+        .answers
+        .iter()
+        .map(|a| {
+            json!({
+                "partner": wp.view.partner(&a.partner).map(partner),
+                "answer": a.answer,
+                "note": a.note,
+                "answeredBy": actor(wp, a.answered_by),
+                "answeredAt": timestamp::format(a.answered_at),
+            })
+        })
+        .collect();
+    json!({
+        "id": c.id,
+        "competence": c.competence,
+        "statement": c.statement,
+        "standard": c.standard,
+        "answers": answers,
     })
 }
 
@@ -189,6 +308,14 @@ pub fn item(wp: &WerkplaatsAt, id: &Uuid) -> Option<RenderedItem> {
         (ItemKind::Reflection, reflection(wp, r))
     } else if let Some(i) = view.indicator(id) {
         (ItemKind::Indicator, indicator(i))
+    } else if let Some(g) = view.goal(id) {
+        (ItemKind::Goal, goal(wp, g))
+    } else if let Some(r) = view.risk(id) {
+        (ItemKind::Risk, risk(wp, r))
+    } else if let Some(j) = view.journey(id) {
+        (ItemKind::Journey, journey(wp, j))
+    } else if let Some(c) = view.checklist_item(id) {
+        (ItemKind::ChecklistItem, checklist_item(wp, c))
     } else if let Some(p) = view.partner(id) {
         (ItemKind::Partner, partner(p))
     } else if let Some(m) = wp.member(id) {
@@ -244,5 +371,24 @@ pub fn items(wp: &WerkplaatsAt) -> Vec<RenderedItem> {
         id: PHASE_ID.to_owned(),
         json: phase(view.methodology, view.phase),
     });
+    let mut push = |kind, id: Uuid, json| {
+        all.push(RenderedItem {
+            kind,
+            id: id.to_string(),
+            json,
+        })
+    };
+    for g in &view.goals {
+        push(ItemKind::Goal, g.id, goal(wp, g));
+    }
+    for r in &view.risks {
+        push(ItemKind::Risk, r.id, risk(wp, r));
+    }
+    for j in &view.journeys {
+        push(ItemKind::Journey, j.id, journey(wp, j));
+    }
+    for c in &view.checklist {
+        push(ItemKind::ChecklistItem, c.id, checklist_item(wp, c));
+    }
     all
 }

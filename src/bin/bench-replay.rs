@@ -183,7 +183,7 @@ fn pick<T: Copy>(rng: &mut StdRng, items: &[T]) -> Option<T> {
 /// One random command of the mix, on the state so far.
 fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Command> {
     let partners: Vec<Uuid> = state.partners.iter().copied().collect();
-    let indicators: Vec<Uuid> = state.indicators.iter().copied().collect();
+    let indicators: Vec<Uuid> = state.indicators.keys().copied().collect();
     let actions: Vec<(Uuid, i64, ActionStatus)> = state
         .actions
         .iter()
@@ -215,6 +215,8 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
             baseline: 100.0,
             norm: 150.0,
             direction: Direction::Increase,
+            goal_id: None,
+            kind: werkplaats::domain::IndicatorKind::Outcome,
         }),
         0..=29 if open < 200 => Command::PlanAction(PlanAction {
             action_id: Uuid::new_v4(),
@@ -223,6 +225,7 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
             owner_partner_id: pick(rng, &partners)?.to_string(),
             solution_id: None,
             due_date: Some(day),
+            indicator_ids: Vec::new(),
         }),
         0..=349 => {
             let (id, version, _) = pick(rng, &actions)?;
@@ -233,6 +236,7 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
                 goal: None,
                 owner_partner_id: None,
                 due_date: None,
+                indicator_ids: None,
             })
         }
         350..=599 => {
@@ -286,6 +290,8 @@ fn next_command(rng: &mut StdRng, state: &State, day: NaiveDate) -> Option<Comma
             rationale: text(rng, "afweging"),
             based_on: Vec::new(),
             supersedes_decision_id: None,
+            consequences: None,
+            review_on: None,
         }),
         _ => Command::AdvancePhase(AdvancePhase {
             expected_phase: i64::from(state.phase),

@@ -106,7 +106,7 @@ fn authorise(state: &State, actor: Actor, allowed: Allowed) -> Result<(), Domain
 /// and that the actor may see it (except for `CreateWerkplaats`).
 pub fn decide(state: &State, actor: Actor, command: Command) -> Result<Decided, DomainError> {
     authorise(state, actor, command.allowed())?;
-    command.decide(state)
+    command.decide(state, actor)
 }
 
 // The checks several commands share, each raising the error its place in
@@ -125,7 +125,78 @@ pub(super) fn text_of(raw: &str, field: &str) -> Result<Text, DomainError> {
 }
 
 pub(super) fn note_of(raw: &str) -> Result<Note, DomainError> {
-    Note::parse(raw, "note").map_err(bad)
+    note_named(raw, "note")
+}
+
+pub(super) fn note_named(raw: &str, field: &str) -> Result<Note, DomainError> {
+    Note::parse(raw, field).map_err(bad)
+}
+
+/// A note where empty means none, as a risk's mitigation or a step's
+/// bottleneck.
+pub(super) fn optional_note(raw: &str, field: &str) -> Result<Option<Note>, DomainError> {
+    let note = note_named(raw, field)?;
+    Ok((!note.as_str().is_empty()).then_some(note))
+}
+
+/// A list of values that may not repeat one.
+pub(super) fn distinct<T: PartialEq + Copy>(values: &[T], field: &str) -> Result<(), DomainError> {
+    check_list_len(values.len(), field)?;
+    for (i, value) in values.iter().enumerate() {
+        if values[..i].contains(value) {
+            return Err(bad(format!("{field} repeats a value")));
+        }
+    }
+    Ok(())
+}
+
+/// Fails when a revision names no field to change.
+pub(super) fn some_change(changes: &[bool]) -> Result<(), DomainError> {
+    if changes.iter().any(|&changed| changed) {
+        Ok(())
+    } else {
+        Err(bad("give at least one field to change"))
+    }
+}
+
+/// An item a revision acts on, checked against the version the client saw.
+pub(super) fn acted_on_version(
+    raw: &str,
+    kind: ItemKind,
+    expected: i64,
+    version_of: impl Fn(&Uuid) -> Option<i64>,
+) -> Result<Uuid, DomainError> {
+    let id = acted_on(raw, kind, |id| version_of(id).is_some())?;
+    let current_version = version_of(&id).unwrap_or_default();
+    if expected != current_version {
+        return Err(DomainError::Conflict(ConflictOn::Item {
+            kind,
+            id,
+            current_version,
+        }));
+    }
+    Ok(id)
+}
+
+/// The norm must lie beyond the baseline in the indicator's direction.
+pub(super) fn norm_beyond(
+    baseline: f64,
+    norm: f64,
+    direction: super::Direction,
+) -> Result<(), DomainError> {
+    if !baseline.is_finite() || !norm.is_finite() {
+        return Err(bad("baseline and norm must be finite numbers"));
+    }
+    let beyond = match direction {
+        super::Direction::Increase => norm > baseline,
+        super::Direction::Decrease => norm < baseline,
+    };
+    if !beyond {
+        return Err(bad(
+            "the norm must lie beyond the baseline in the indicator's direction",
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn check_list_len(len: usize, field: &str) -> Result<(), DomainError> {

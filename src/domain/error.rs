@@ -15,13 +15,29 @@ pub enum ItemKind {
     Action,
     Reflection,
     Indicator,
+    Goal,
+    Risk,
+    Journey,
+    JourneyStep,
+    ChecklistItem,
 }
 
 /// What a stale `expectedVersion` or `expectedPhase` collided with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConflictOn {
-    Action { id: Uuid, current_version: i64 },
-    Phase { current: u32 },
+    Action {
+        id: Uuid,
+        current_version: i64,
+    },
+    /// Any other item a revision names with its `expectedVersion`.
+    Item {
+        kind: ItemKind,
+        id: Uuid,
+        current_version: i64,
+    },
+    Phase {
+        current: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

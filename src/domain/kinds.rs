@@ -90,3 +90,101 @@ pub enum Direction {
     Increase,
     Decrease,
 }
+
+/// The tools of the step plans a step guide points to (the Movisie/Divosa
+/// hulpmiddelen and the NJi worksheets), in the contract's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MethodTool {
+    Checklist,
+    Klantreis,
+    Pdca,
+    Goals,
+    Risks,
+    Indicators,
+}
+
+/// What an indicator monitors, after NJi step 6: the process, its output, or
+/// the outcome for households.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum IndicatorKind {
+    Process,
+    Output,
+    #[default]
+    Outcome,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RiskLevel {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RiskStatus {
+    #[default]
+    Open,
+    Mitigated,
+    Occurred,
+    Closed,
+}
+
+/// The empowerment capitals a solution invests in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EmpowermentCapital {
+    Psychological,
+    Social,
+    Societal,
+}
+
+/// The rungs of the Dutch recognition of social interventions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecognitionLevel {
+    #[default]
+    NotAssessed,
+    WellDescribed,
+    WellFounded,
+    EffectiveFirstIndications,
+    EffectiveGoodIndications,
+    EffectiveStrongIndications,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReviewOutcome {
+    Keep,
+    Revise,
+    Retire,
+}
+
+/// A judgement of one step of a client journey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Quality {
+    Good,
+    Adequate,
+    Poor,
+}
+
+/// The three competences of the checklist kennis, houding en vaardigheden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Competence {
+    Knowledge,
+    Attitude,
+    Skills,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChecklistAnswerValue {
+    Yes,
+    Partly,
+    No,
+}

@@ -18,6 +18,7 @@ mod commands;
 mod decide;
 mod error;
 mod event;
+mod guides;
 mod kinds;
 mod methodology;
 mod state;
@@ -30,11 +31,19 @@ pub use commands::*;
 pub use decide::{decide, Decided, MemberIdentity, MemberProfile};
 pub use error::{ConflictOn, DomainError, ItemKind};
 pub use event::UnknownEvent;
+pub use guides::{
+    guide, template, ChecklistStatement, IndicatorTemplate, StepGuide, INDICATOR_TEMPLATES,
+    STANDARD_CHECKLIST,
+};
 pub use kinds::{
-    ActOutcome, ActionStatus, Direction, EvidenceBasis, PartnerKind, Perspective, Role,
+    ActOutcome, ActionStatus, ChecklistAnswerValue, Competence, Direction, EmpowermentCapital,
+    EvidenceBasis, IndicatorKind, MethodTool, PartnerKind, Perspective, Quality, RecognitionLevel,
+    ReviewOutcome, RiskLevel, RiskStatus, Role,
 };
 pub use methodology::{Methodology, Phase};
-pub use state::{ActionState, State};
+pub use state::{
+    standard_checklist_ids, ActionState, IndicatorState, JourneyState, RiskState, State,
+};
 #[cfg(test)]
 pub(crate) use text::given;
 pub use text::{Limits, Name, Note, Text};

@@ -251,6 +251,8 @@ fn solution_proposed(solution_id: Uuid, addresses_problem_ids: Vec<Uuid>) -> Eve
         description: text(DESCRIPTION),
         basis: vec![EvidenceBasis::Casuistry],
         addresses_problem_ids,
+        capitals: Vec::new(),
+        recognition: crate::domain::RecognitionLevel::NotAssessed,
     })
 }
 
@@ -268,6 +270,8 @@ fn decision_recorded(
         rationale: text(RATIONALE),
         based_on,
         supersedes_decision_id,
+        consequences: None,
+        review_on: None,
     })
 }
 
@@ -279,6 +283,7 @@ fn planned(action_id: Uuid) -> Event {
         owner_partner_id: PARTNER,
         solution_id: None,
         due_date: None,
+        indicator_ids: Vec::new(),
     })
 }
 
@@ -289,6 +294,7 @@ fn revised_title(action_id: Uuid) -> Event {
         goal: None,
         owner_partner_id: None,
         due_date: None,
+        indicator_ids: None,
     })
 }
 
@@ -328,6 +334,9 @@ fn indicator_defined(indicator_id: Uuid) -> Event {
         baseline: 10.0,
         norm: 25.0,
         direction: Direction::Increase,
+        goal_id: None,
+        kind: crate::domain::IndicatorKind::Outcome,
+        template: None,
     })
 }
 
@@ -461,6 +470,8 @@ fn propose_solution() -> Command {
         description: DESCRIPTION.into(),
         basis: vec![EvidenceBasis::Casuistry, EvidenceBasis::Science],
         addresses_problem_ids: vec![sid(PROBLEM)],
+        capitals: Vec::new(),
+        recognition: crate::domain::RecognitionLevel::NotAssessed,
     })
 }
 
@@ -474,6 +485,8 @@ fn record_decision() -> Command {
         rationale: RATIONALE.into(),
         based_on: vec![],
         supersedes_decision_id: None,
+        consequences: None,
+        review_on: None,
     })
 }
 
@@ -485,6 +498,7 @@ fn plan(action_id: Uuid) -> Command {
         owner_partner_id: sid(PARTNER),
         solution_id: None,
         due_date: None,
+        indicator_ids: Vec::new(),
     })
 }
 
@@ -506,6 +520,7 @@ fn revise(action: Uuid, expected_version: i64) -> Command {
         goal: None,
         owner_partner_id: None,
         due_date: None,
+        indicator_ids: None,
     })
 }
 
@@ -566,6 +581,8 @@ fn indicator(baseline: f64, norm: f64, direction: Direction) -> Command {
         baseline,
         norm,
         direction,
+        goal_id: None,
+        kind: crate::domain::IndicatorKind::Outcome,
     })
 }
 
@@ -1076,6 +1093,7 @@ fn plan_action_keeps_its_solution_and_due_date() {
             owner_partner_id: PARTNER,
             solution_id: Some(SOLUTION),
             due_date: Some(day(31)),
+            indicator_ids: Vec::new(),
         })]);
 }
 
@@ -1285,6 +1303,7 @@ fn revise_action_with_only_a_cleared_due_date_is_accepted() {
             goal: None,
             owner_partner_id: None,
             due_date: Some(None),
+            indicator_ids: None,
         })]);
 }
 
@@ -1308,6 +1327,7 @@ fn revise_action_changes_only_the_fields_it_is_given_trimmed() {
             goal: Some(text("Twintig jongeren per maand")),
             owner_partner_id: Some(NEW),
             due_date: Some(Some(day(20))),
+            indicator_ids: None,
         })]);
 }
 
@@ -1829,6 +1849,7 @@ fn unknown_acted_on_ids_are_not_found() {
                 goal: None,
                 owner_partner_id: None,
                 due_date: None,
+                indicator_ids: None,
             }),
             Command::StartAction(StartAction {
                 action_id: raw.clone(),
@@ -2205,6 +2226,9 @@ fn the_norm_lies_beyond_the_baseline_in_the_indicators_direction() {
                 baseline,
                 norm,
                 direction,
+                goal_id: None,
+                kind: crate::domain::IndicatorKind::Outcome,
+                template: None,
             })]);
     }
     let wrong = [
@@ -2603,3 +2627,5 @@ fn a_sign_in_subject_is_a_name_kept_beside_the_event() {
         .when(facilitator(), link(UNKNOWN, ""))
         .then_bad_input("subject");
 }
+
+mod method;

@@ -1,10 +1,21 @@
 //! The decision log: what was decided, on what basis, and what replaced it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{Recorded, WerkplaatsView};
-use crate::domain::{DecisionRecorded, Name};
+use crate::domain::{DecisionRecorded, DecisionReviewed, Name, Note, ReviewOutcome};
+
+/// A later look at a decision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewView {
+    pub outcome: ReviewOutcome,
+    pub note: String,
+    pub next_review_on: Option<NaiveDate>,
+    pub reviewed_by: Option<Uuid>,
+    pub reviewed_at: DateTime<Utc>,
+    pub at_version: i64,
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DecisionView {
@@ -22,6 +33,20 @@ pub struct DecisionView {
     pub decided_at: DateTime<Utc>,
     /// Version of the `DecisionRecorded` event.
     pub at_version: i64,
+    /// When it is due for review; reviews move it.
+    pub review_on: Option<NaiveDate>,
+    pub consequences: Option<String>,
+    pub retired: bool,
+    pub reviews: Vec<ReviewView>,
+}
+
+impl DecisionView {
+    /// Whether a review of it is due on `on`.
+    pub fn due_on(&self, on: NaiveDate) -> bool {
+        self.review_on.is_some_and(|date| date <= on)
+            && self.superseded_by.is_none()
+            && !self.retired
+    }
 }
 
 pub(super) fn record(view: &mut WerkplaatsView, e: &DecisionRecorded, recorded: Recorded<'_>) {
@@ -45,6 +70,34 @@ pub(super) fn record(view: &mut WerkplaatsView, e: &DecisionRecorded, recorded: 
         superseded_by: None,
         decided_by: recorded.actor,
         decided_at: recorded.recorded_at,
+        at_version: recorded.version,
+        review_on: e.review_on,
+        consequences: e.consequences.as_ref().map(Note::to_string),
+        retired: false,
+        reviews: Vec::new(),
+    });
+}
+
+pub(super) fn review(view: &mut WerkplaatsView, e: &DecisionReviewed, recorded: Recorded<'_>) {
+    let Some(decision) = view
+        .position(&e.decision_id)
+        .and_then(|i| view.decisions.get_mut(i))
+        .filter(|d| d.id == e.decision_id)
+    else {
+        return;
+    };
+    if e.outcome == ReviewOutcome::Retire {
+        decision.retired = true;
+        decision.review_on = None;
+    } else {
+        decision.review_on = e.next_review_on;
+    }
+    decision.reviews.push(ReviewView {
+        outcome: e.outcome,
+        note: e.note.to_string(),
+        next_review_on: e.next_review_on,
+        reviewed_by: recorded.actor,
+        reviewed_at: recorded.recorded_at,
         at_version: recorded.version,
     });
 }

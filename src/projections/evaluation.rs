@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{Recorded, WerkplaatsView};
-use crate::domain::{ActionStatus, Direction, Event, Note};
+use crate::domain::{ActionStatus, Direction, Event, IndicatorKind, Note};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MeasurementView {
@@ -22,6 +22,12 @@ pub struct IndicatorView {
     pub baseline: f64,
     pub norm: f64,
     pub direction: Direction,
+    pub kind: IndicatorKind,
+    /// The key of the template it was defined from.
+    pub template: Option<String>,
+    pub goal: Option<Uuid>,
+    /// The version of the last event that defined, revised or measured it.
+    pub version: i64,
     /// In `measuredOn` order; measurements of the same day in the order
     /// they were recorded.
     pub measurements: Vec<MeasurementView>,
@@ -68,8 +74,37 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
                 baseline: e.baseline,
                 norm: e.norm,
                 direction: e.direction,
+                kind: e.kind,
+                template: e.template.clone(),
+                goal: e.goal_id,
+                version: recorded.version,
                 measurements: Vec::new(),
             });
+        }
+        Event::IndicatorRevised(e) => {
+            let Some(indicator) = view
+                .position(&e.indicator_id)
+                .and_then(|i| view.indicators.get_mut(i))
+                .filter(|ind| ind.id == e.indicator_id)
+            else {
+                return;
+            };
+            if let Some(name) = &e.name {
+                indicator.name = name.to_string();
+            }
+            if let Some(unit) = &e.unit {
+                indicator.unit = unit.to_string();
+            }
+            if let Some(norm) = e.norm {
+                indicator.norm = norm;
+            }
+            if let Some(kind) = e.kind {
+                indicator.kind = kind;
+            }
+            if let Some(goal) = e.goal_id {
+                indicator.goal = goal;
+            }
+            indicator.version = recorded.version;
         }
         Event::MeasurementRecorded(e) => {
             let Some(indicator) = view
@@ -79,6 +114,7 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
             else {
                 return;
             };
+            indicator.version = recorded.version;
             // After every measurement of the same day or earlier, so that
             // among equal days the one recorded last comes last.
             let at = indicator

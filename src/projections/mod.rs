@@ -8,6 +8,7 @@
 
 mod decision_log;
 mod evaluation;
+mod method;
 mod plan;
 
 use std::collections::HashMap;
@@ -15,11 +16,17 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::{Event, EvidenceBasis, Methodology, Note, PartnerKind, Perspective, Role};
+use crate::domain::{
+    EmpowermentCapital, Event, EvidenceBasis, Methodology, Note, PartnerKind, Perspective,
+    RecognitionLevel, Role,
+};
 
-pub use decision_log::DecisionView;
+pub use decision_log::{DecisionView, ReviewView};
 pub use evaluation::{EvaluationSummary, IndicatorView, MeasurementView};
-pub use plan::ActionView;
+pub use method::{
+    ChecklistAnswerView, ChecklistItemView, GoalView, JourneyStepView, JourneyView, RiskView,
+};
+pub use plan::{ActionView, CycleView, LogEntryView};
 
 /// The envelope a projection needs besides the payload.
 #[derive(Clone, Copy, Debug)]
@@ -67,6 +74,8 @@ pub struct SolutionView {
     pub description: String,
     pub basis: Vec<EvidenceBasis>,
     pub addresses: Vec<Uuid>,
+    pub capitals: Vec<EmpowermentCapital>,
+    pub recognition: RecognitionLevel,
     pub version: i64,
 }
 
@@ -95,6 +104,8 @@ pub struct PhaseChange {
     pub from: u32,
     pub to: u32,
     pub note: Option<String>,
+    /// `None` for the admin.
+    pub by: Option<Uuid>,
     pub version: i64,
     pub at: DateTime<Utc>,
 }
@@ -123,6 +134,11 @@ pub struct WerkplaatsView {
     pub cycles_completed: u32,
     pub phase_history: Vec<PhaseChange>,
     pub checkpoints: Vec<CheckpointView>,
+    pub goals: Vec<GoalView>,
+    pub risks: Vec<RiskView>,
+    pub journeys: Vec<JourneyView>,
+    /// The standard checklist items first, then the werkplaats's own.
+    pub checklist: Vec<ChecklistItemView>,
     /// Where each item sits in its list, by id.
     index: HashMap<Uuid, usize>,
 }
@@ -144,6 +160,12 @@ impl WerkplaatsView {
         let Event::WerkplaatsCreated(created) = first.event else {
             return None;
         };
+        let checklist = method::standard_checklist(created.werkplaats_id);
+        let index = checklist
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
         Some(WerkplaatsView {
             id: created.werkplaats_id,
             name: created.name.to_string(),
@@ -165,7 +187,11 @@ impl WerkplaatsView {
             cycles_completed: 0,
             phase_history: Vec::new(),
             checkpoints: Vec::new(),
-            index: HashMap::new(),
+            goals: Vec::new(),
+            risks: Vec::new(),
+            journeys: Vec::new(),
+            checklist,
+            index,
         })
     }
 
@@ -226,9 +252,62 @@ impl WerkplaatsView {
                     description: e.description.to_string(),
                     basis: e.basis.clone(),
                     addresses: e.addresses_problem_ids.clone(),
+                    capitals: e.capitals.clone(),
+                    recognition: e.recognition,
                     version,
                 });
             }
+            Event::ProblemRevised(e) => {
+                if let Some(p) =
+                    method::find(&self.index, &mut self.problems, &e.problem_id, |p| p.id)
+                {
+                    if let Some(title) = &e.title {
+                        p.title = title.to_string();
+                    }
+                    if let Some(description) = &e.description {
+                        p.description = description.to_string();
+                    }
+                    if let Some(perspective) = e.perspective {
+                        p.perspective = perspective;
+                    }
+                    p.version = version;
+                }
+            }
+            Event::SolutionRevised(e) => {
+                if let Some(s) =
+                    method::find(&self.index, &mut self.solutions, &e.solution_id, |s| s.id)
+                {
+                    if let Some(title) = &e.title {
+                        s.title = title.to_string();
+                    }
+                    if let Some(description) = &e.description {
+                        s.description = description.to_string();
+                    }
+                    if let Some(basis) = &e.basis {
+                        s.basis.clone_from(basis);
+                    }
+                    if let Some(addresses) = &e.addresses_problem_ids {
+                        s.addresses.clone_from(addresses);
+                    }
+                    if let Some(capitals) = &e.capitals {
+                        s.capitals.clone_from(capitals);
+                    }
+                    if let Some(recognition) = e.recognition {
+                        s.recognition = recognition;
+                    }
+                    s.version = version;
+                }
+            }
+            Event::DecisionReviewed(e) => decision_log::review(self, e, recorded),
+            Event::GoalRecorded(_)
+            | Event::GoalRevised(_)
+            | Event::RiskRecorded(_)
+            | Event::RiskRevised(_)
+            | Event::ClientJourneyStarted(_)
+            | Event::JourneyStepAdded(_)
+            | Event::JourneyStepAssessed(_)
+            | Event::ChecklistItemAdded(_)
+            | Event::ChecklistItemAnswered(_) => method::apply(self, recorded),
             Event::DecisionRecorded(e) => {
                 decision_log::record(self, e, recorded);
             }
@@ -236,7 +315,8 @@ impl WerkplaatsView {
             | Event::ActionRevised(_)
             | Event::ActionStarted(_)
             | Event::ActionChecked(_)
-            | Event::ActionConcluded(_) => plan::apply(self, recorded),
+            | Event::ActionConcluded(_)
+            | Event::ActionProgressLogged(_) => plan::apply(self, recorded),
             Event::ReflectionRecorded(e) => {
                 self.index.insert(e.reflection_id, self.reflections.len());
                 self.reflections.push(ReflectionView {
@@ -248,9 +328,9 @@ impl WerkplaatsView {
                     recorded_at,
                 });
             }
-            Event::IndicatorDefined(_) | Event::MeasurementRecorded(_) => {
-                evaluation::apply(self, recorded)
-            }
+            Event::IndicatorDefined(_)
+            | Event::IndicatorRevised(_)
+            | Event::MeasurementRecorded(_) => evaluation::apply(self, recorded),
             Event::CheckpointRecorded(e) => self.checkpoints.push(CheckpointView {
                 version: e.version,
                 hash: e.hash.clone(),
@@ -263,6 +343,7 @@ impl WerkplaatsView {
                     from: e.from,
                     to: e.to,
                     note: e.note.as_ref().map(Note::to_string),
+                    by: actor,
                     version,
                     at: recorded_at,
                 });
@@ -332,6 +413,37 @@ impl WerkplaatsView {
         self.position(id)
             .and_then(|i| self.indicators.get(i))
             .filter(|ind| ind.id == *id)
+    }
+
+    pub fn goal(&self, id: &Uuid) -> Option<&GoalView> {
+        self.position(id)
+            .and_then(|i| self.goals.get(i))
+            .filter(|g| g.id == *id)
+    }
+
+    pub fn risk(&self, id: &Uuid) -> Option<&RiskView> {
+        self.position(id)
+            .and_then(|i| self.risks.get(i))
+            .filter(|r| r.id == *id)
+    }
+
+    pub fn journey(&self, id: &Uuid) -> Option<&JourneyView> {
+        self.position(id)
+            .and_then(|i| self.journeys.get(i))
+            .filter(|j| j.id == *id)
+    }
+
+    /// The journey a step belongs to, and the step.
+    pub fn journey_step(&self, id: &Uuid) -> Option<(&JourneyView, &JourneyStepView)> {
+        self.journeys
+            .iter()
+            .find_map(|j| j.step(id).map(|s| (j, s)))
+    }
+
+    pub fn checklist_item(&self, id: &Uuid) -> Option<&ChecklistItemView> {
+        self.position(id)
+            .and_then(|i| self.checklist.get(i))
+            .filter(|c| c.id == *id)
     }
 
     pub fn evaluation(&self) -> EvaluationSummary {

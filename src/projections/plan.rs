@@ -1,10 +1,45 @@
 //! The plan: actions and where each stands in its PDCA cycle.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::{Recorded, WerkplaatsView};
-use crate::domain::{ActionStatus, Event};
+use crate::domain::{ActOutcome, ActionStatus, Event};
+
+/// One entry of an action's progress log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntryView {
+    pub text: String,
+    pub occurred_on: NaiveDate,
+    pub recorded_by: Option<Uuid>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One PDCA cycle of an action, as its PDCA form shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CycleView {
+    pub number: u32,
+    pub started_at: Option<DateTime<Utc>>,
+    pub log: Vec<LogEntryView>,
+    pub findings: Option<String>,
+    pub outcome: Option<ActOutcome>,
+    pub rationale: Option<String>,
+    pub concluded_at: Option<DateTime<Utc>>,
+}
+
+impl CycleView {
+    fn new(number: u32) -> CycleView {
+        CycleView {
+            number,
+            started_at: None,
+            log: Vec::new(),
+            findings: None,
+            outcome: None,
+            rationale: None,
+            concluded_at: None,
+        }
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionView {
@@ -18,6 +53,10 @@ pub struct ActionView {
     pub solution: Option<Uuid>,
     /// Findings of every Check step, oldest first.
     pub findings: Vec<String>,
+    /// The indicators the action should move.
+    pub indicators: Vec<Uuid>,
+    /// Cycles 1 to `cycle`.
+    pub cycles: Vec<CycleView>,
     /// The werkplaats version of the last event that changed this action.
     pub version: i64,
 }
@@ -36,6 +75,8 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
             due_date: e.due_date,
             solution: e.solution_id,
             findings: Vec::new(),
+            indicators: e.indicator_ids.clone(),
+            cycles: vec![CycleView::new(1)],
             version,
         });
         return;
@@ -45,6 +86,7 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
         Event::ActionStarted(e) => e.action_id,
         Event::ActionChecked(e) => e.action_id,
         Event::ActionConcluded(e) => e.action_id,
+        Event::ActionProgressLogged(e) => e.action_id,
         _ => return,
     };
     let Some(action) = view
@@ -69,19 +111,49 @@ pub(super) fn apply(view: &mut WerkplaatsView, recorded: Recorded<'_>) {
             if let Some(due_date) = e.due_date {
                 action.due_date = due_date;
             }
+            if let Some(indicators) = &e.indicator_ids {
+                action.indicators.clone_from(indicators);
+            }
         }
         Event::ActionStarted(e) => {
             action.status = ActionStatus::Doing;
             action.cycle = e.cycle;
+            cycle(action, e.cycle).started_at = Some(recorded.recorded_at);
         }
         Event::ActionChecked(e) => {
             action.status = ActionStatus::Checking;
             action.findings.push(e.findings.to_string());
+            let number = action.cycle;
+            cycle(action, number).findings = Some(e.findings.to_string());
         }
         Event::ActionConcluded(e) => {
             action.status = e.outcome.status();
             view.cycles_completed += 1;
+            let number = action.cycle;
+            let concluded = cycle(action, number);
+            concluded.outcome = Some(e.outcome);
+            concluded.rationale = Some(e.rationale.to_string());
+            concluded.concluded_at = Some(recorded.recorded_at);
+        }
+        Event::ActionProgressLogged(e) => {
+            cycle(action, e.cycle).log.push(LogEntryView {
+                text: e.text.to_string(),
+                occurred_on: e.occurred_on,
+                recorded_by: recorded.actor,
+                recorded_at: recorded.recorded_at,
+            });
         }
         _ => {}
     }
+}
+
+/// The action's cycle with this number, added when the action first
+/// reaches it.
+fn cycle(action: &mut ActionView, number: u32) -> &mut CycleView {
+    while action.cycles.len() < number as usize {
+        let next = action.cycles.len() as u32 + 1;
+        action.cycles.push(CycleView::new(next));
+    }
+    let at = (number.max(1) - 1) as usize;
+    &mut action.cycles[at]
 }

@@ -228,6 +228,10 @@ mod tests {
                     note: None,
                 })
                 .collect(),
+            goal: None,
+            kind: crate::domain::IndicatorKind::Outcome,
+            template: None,
+            version: 0,
         }
     }
 

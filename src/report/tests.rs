@@ -72,6 +72,7 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
             owner_partner_id: ids.partner,
             solution_id: None,
             due_date: None,
+            indicator_ids: Vec::new(),
         }),
         Event::ActionStarted(ActionStarted {
             action_id: ids.action,
@@ -117,6 +118,9 @@ fn werkplaats(indicators: usize) -> (Vec<Event>, Ids) {
             baseline: 42.0,
             norm: 28.0,
             direction: Direction::Decrease,
+            goal_id: None,
+            kind: crate::domain::IndicatorKind::Outcome,
+            template: None,
         }));
         // Indicator n gets n measurements: 0, 1 and more all render.
         for day in 0..n {
@@ -141,6 +145,8 @@ fn decision(id: Uuid, title: &str, supersedes: Option<Uuid>) -> Event {
         rationale: text("Omdat <het> kan"),
         based_on: vec![],
         supersedes_decision_id: supersedes,
+        consequences: None,
+        review_on: None,
     })
 }
 

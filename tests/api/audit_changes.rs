@@ -355,16 +355,26 @@ const EVERY_ITEM: &str = "
 fragment P on Partner { id name kind }
 fragment M on Member { id name role partner { ...P } }
 fragment Pr on Problem { id title description perspective recordedBy { ...M } recordedAt version }
-fragment S on Solution { id title description basis addresses { ...Pr } version }
+fragment S on Solution { id title description basis addresses { ...Pr } capitals recognition version }
+fragment L on ActionLogEntry { text occurredOn recordedBy { ...M } recordedAt }
 query($id: ID!) { werkplaats(id: $id) {
   problems { ...Pr }
   solutions { ...S }
-  plan { actions { id title goal status cycle owner { ...P } dueDate solution { ...S } findings version } }
+  plan { actions { id title goal status cycle owner { ...P } dueDate solution { ...S } findings
+    indicators { id } cycles { number startedAt log { ...L } findings outcome rationale concludedAt }
+    version } }
   decisionLog { id title context optionsConsidered decision rationale basedOn supersedes { id }
-    supersededBy { id } decidedBy { ...M } decidedAt atVersion }
+    supersededBy { id } decidedBy { ...M } decidedAt atVersion reviewOn consequences retired
+    reviews { outcome note nextReviewOn reviewedBy { ...M } reviewedAt atVersion } }
   reflections { id text about phase { number key title } recordedBy { ...M } recordedAt }
   evaluation { indicators { id name unit baseline norm direction latest progress normMet
-    measurements { value measuredOn note } } }
+    measurements { value measuredOn note } kind template goal { id } version } }
+  goals { id statement targetYear recordedBy { ...M } version }
+  risks { id title description likelihood impact mitigation owner { ...P } status version }
+  journeys { id title situation steps { id title description partner { ...P } days knowledge
+    attitude skills clientCentred bottleneck version } totalDays version }
+  checklist { id competence statement standard
+    answers { partner { ...P } answer note answeredBy { ...M } answeredAt } }
   partners { ...P }
   members { ...M }
   phase { number key title }
@@ -405,4 +415,9 @@ async fn items_render_exactly_as_the_werkplaats_query_shows_them() {
     assert_eq!(rendered("PARTNER"), queried(&wp["partners"]));
     assert_eq!(rendered("MEMBER"), queried(&wp["members"]));
     assert_eq!(rendered("PHASE"), vec![wp["phase"].clone()]);
+    assert_eq!(rendered("GOAL"), queried(&wp["goals"]));
+    assert_eq!(rendered("RISK"), queried(&wp["risks"]));
+    assert_eq!(rendered("JOURNEY"), queried(&wp["journeys"]));
+    assert_eq!(rendered("CHECKLIST_ITEM"), queried(&wp["checklist"]));
+    assert_eq!(wp["checklist"].as_array().unwrap().len(), 9);
 }

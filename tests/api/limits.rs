@@ -49,6 +49,7 @@ fn every_field(types: &[Value], ty: &str, path: &mut Vec<String>) -> (String, us
             .filter(|a| a["type"]["kind"] == "NON_NULL")
             .map(|a| match named(&a["type"]) {
                 "Int" => format!("{}: 1", a["name"].as_str().unwrap()),
+                "Date" => format!("{}: \"2026-01-01\"", a["name"].as_str().unwrap()),
                 _ if a["type"]["ofType"]["kind"] == "LIST" => {
                     format!("{}: []", a["name"].as_str().unwrap())
                 }

@@ -77,13 +77,14 @@ const FACILITATOR: &[Caller] = &[Facilitator];
 const CONTRIBUTORS: &[Caller] = &[Facilitator, Partner, ClientVoice];
 const PLANNERS: &[Caller] = &[Facilitator, Partner];
 const ACTION: &str = "action { id status } version";
+const JOURNEY: &str = "journey { id } step { id } version";
 
 /// Who may send what. Core: the README's Roles table, row by row. Then
 /// `audit.graphql` (recordCheckpoint), `live.graphql` (setPresence: any
 /// member, never the admin, who is no member) and `trust.graphql` plus our
 /// `linkIdentity`. `rotateToken` acts on the caller's own token, so a
 /// member of another werkplaats may send it too.
-const MATRIX: [Row; 22] = [
+const MATRIX: [Row; 37] = [
     // | `createWerkplaats` | admin |
     Row {
         name: "createWerkplaats",
@@ -220,6 +221,97 @@ const MATRIX: [Row; 22] = [
         select: "member { id } version",
         allowed: &[Facilitator, Admin],
     },
+    // method.graphql, README "The method": the roles each item names.
+    Row {
+        name: "reviseProblem",
+        input: Some("ReviseProblemInput"),
+        select: "problem { id } version",
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "reviseSolution",
+        input: Some("ReviseSolutionInput"),
+        select: "solution { id } version",
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "defineIndicatorFromTemplate",
+        input: Some("DefineIndicatorFromTemplateInput"),
+        select: "indicator { id } version",
+        allowed: FACILITATOR,
+    },
+    Row {
+        name: "reviseIndicator",
+        input: Some("ReviseIndicatorInput"),
+        select: "indicator { id } version",
+        allowed: FACILITATOR,
+    },
+    Row {
+        name: "recordGoal",
+        input: Some("RecordGoalInput"),
+        select: "goal { id } version",
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "reviseGoal",
+        input: Some("ReviseGoalInput"),
+        select: "goal { id } version",
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "recordRisk",
+        input: Some("RecordRiskInput"),
+        select: "risk { id } version",
+        allowed: PLANNERS,
+    },
+    Row {
+        name: "reviseRisk",
+        input: Some("ReviseRiskInput"),
+        select: "risk { id } version",
+        allowed: PLANNERS,
+    },
+    Row {
+        name: "reviewDecision",
+        input: Some("ReviewDecisionInput"),
+        select: "decision { id } version",
+        allowed: PLANNERS,
+    },
+    Row {
+        name: "logActionProgress",
+        input: Some("LogActionProgressInput"),
+        select: ACTION,
+        allowed: PLANNERS,
+    },
+    Row {
+        name: "startClientJourney",
+        input: Some("StartClientJourneyInput"),
+        select: JOURNEY,
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "addJourneyStep",
+        input: Some("AddJourneyStepInput"),
+        select: JOURNEY,
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "assessJourneyStep",
+        input: Some("AssessJourneyStepInput"),
+        select: JOURNEY,
+        allowed: CONTRIBUTORS,
+    },
+    Row {
+        name: "addChecklistItem",
+        input: Some("AddChecklistItemInput"),
+        select: "item { id } version",
+        allowed: FACILITATOR,
+    },
+    Row {
+        name: "answerChecklistItem",
+        input: Some("AnswerChecklistItemInput"),
+        select: "item { id } version",
+        allowed: PLANNERS,
+    },
     // trust.graphql: "any member" (the caller's own token).
     Row {
         name: "rotateToken",
@@ -318,6 +410,20 @@ struct Fixture {
     to_change: PerCell<String>,
     to_forget: PerCell<String>,
     to_link: PerCell<String>,
+    /// `(id, version)` of items revised once per cell.
+    problems: PerCell<(String, i64)>,
+    solutions: PerCell<(String, i64)>,
+    indicators: PerCell<(String, i64)>,
+    goals: PerCell<(String, i64)>,
+    risks: PerCell<(String, i64)>,
+    /// `(journey, step, version)` of a step assessed once per cell.
+    steps: PerCell<(String, String, i64)>,
+    /// A journey steps are added to, an action in `DOING` progress is
+    /// logged on, and a standard checklist item answered for `partner`:
+    /// none of these changes what the next cell may do.
+    journey: String,
+    in_progress: String,
+    checklist_item: String,
 }
 
 async fn prepare(app: &TestApp) -> Fixture {
@@ -453,7 +559,88 @@ async fn prepare(app: &TestApp) -> Fixture {
             );
         }
     }
+    let created = |payload: &Value, item: &str| {
+        (
+            text(&payload[item]["id"]),
+            payload["version"].as_i64().unwrap(),
+        )
+    };
+    let journey = text(
+        &accept(
+            app,
+            &fac,
+            "startClientJourney",
+            json!({"werkplaatsId": wp, "title": "Gezin met huurschuld", "situation": "Alleenstaande ouder, twee kinderen."}),
+        )
+        .await["journey"]["id"],
+    );
+    let in_progress = text(&accept(app, &fac, "planAction", plan(1000)).await["action"]["id"]);
+    step("startAction", &in_progress).await;
+    let (mut problems, mut solutions, mut indicators, mut goals, mut risks, mut steps) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    for n in 0..CALLERS.len() {
+        let input = |extra: Value| {
+            let mut input = extra;
+            input["werkplaatsId"] = json!(wp);
+            input
+        };
+        problems.push(created(
+            &accept(app, &fac, "recordProblem", input(json!({"title": format!("Te herzien {n}"), "description": "Onduidelijke brieven.", "perspective": "CLIENT"}))).await,
+            "problem",
+        ));
+        solutions.push(created(
+            &accept(app, &fac, "proposeSolution", input(json!({"title": format!("Te herzien {n}"), "description": "Brieven herschrijven.", "basis": ["PRACTICE"], "addressesProblemIds": []}))).await,
+            "solution",
+        ));
+        indicators.push(created(
+            &accept(app, &fac, "defineIndicator", input(json!({"name": format!("Te herzien {n}"), "unit": "%", "baseline": 10, "norm": 40, "direction": "INCREASE"}))).await,
+            "indicator",
+        ));
+        goals.push(created(
+            &accept(
+                app,
+                &fac,
+                "recordGoal",
+                input(json!({"statement": format!("Doel {n}"), "targetYear": 2030})),
+            )
+            .await,
+            "goal",
+        ));
+        risks.push(created(
+            &accept(app, &fac, "recordRisk", input(json!({"title": format!("Risico {n}"), "description": "Partners haken af.", "likelihood": "LOW", "impact": "HIGH"}))).await,
+            "risk",
+        ));
+        let added = accept(app, &fac, "addJourneyStep", input(json!({"journeyId": journey, "title": format!("Stap {n}"), "description": "Aanmelding bij het loket.", "days": 3}))).await;
+        steps.push((
+            journey.clone(),
+            text(&added["step"]["id"]),
+            added["version"].as_i64().unwrap(),
+        ));
+    }
+    let checklist = app
+        .graphql(
+            Some(&fac),
+            "query($id: ID!) { werkplaats(id: $id) { checklist { id } } }",
+            json!({"id": wp}),
+        )
+        .await;
+    let checklist_item = text(&checklist["data"]["werkplaats"]["checklist"][0]["id"]);
     Fixture {
+        problems,
+        solutions,
+        indicators,
+        goals,
+        risks,
+        steps,
+        journey,
+        in_progress,
+        checklist_item,
         a,
         b,
         tokens,
@@ -578,6 +765,83 @@ impl Fixture {
                 "werkplaatsId": wp,
                 "memberId": self.to_link[cell],
                 "subject": format!("lid-{cell}@almere.example"),
+            }),
+            "reviseProblem" => {
+                let (id, version) = &self.problems[cell];
+                json!({"werkplaatsId": wp, "problemId": id, "expectedVersion": version, "title": format!("Herzien {cell}")})
+            }
+            "reviseSolution" => {
+                let (id, version) = &self.solutions[cell];
+                json!({"werkplaatsId": wp, "solutionId": id, "expectedVersion": version, "recognition": "WELL_DESCRIBED"})
+            }
+            "defineIndicatorFromTemplate" => json!({
+                "werkplaatsId": wp,
+                "templateKey": "doorlooptijd_tot_hulp",
+                "baseline": 28,
+                "norm": 10,
+            }),
+            "reviseIndicator" => {
+                let (id, version) = &self.indicators[cell];
+                json!({"werkplaatsId": wp, "indicatorId": id, "expectedVersion": version, "norm": 50, "kind": "OUTPUT"})
+            }
+            "recordGoal" => {
+                json!({"werkplaatsId": wp, "statement": format!("Meer kinderen sporten {cell}")})
+            }
+            "reviseGoal" => {
+                let (id, version) = &self.goals[cell];
+                json!({"werkplaatsId": wp, "goalId": id, "expectedVersion": version, "targetYear": null})
+            }
+            "recordRisk" => json!({
+                "werkplaatsId": wp,
+                "title": format!("Risico {cell}"),
+                "description": "De wachtlijst groeit.",
+                "likelihood": "MEDIUM",
+                "impact": "MEDIUM",
+                "ownerPartnerId": self.partner,
+            }),
+            "reviseRisk" => {
+                let (id, version) = &self.risks[cell];
+                json!({"werkplaatsId": wp, "riskId": id, "expectedVersion": version, "status": "MITIGATED"})
+            }
+            "reviewDecision" => json!({
+                "werkplaatsId": wp,
+                "decisionId": self.decision,
+                "outcome": "KEEP",
+                "note": "Werkt nog steeds.",
+                "nextReviewOn": "2027-06-01",
+            }),
+            "logActionProgress" => json!({
+                "werkplaatsId": wp,
+                "actionId": self.in_progress,
+                "text": format!("Huisbezoek {cell} afgelegd."),
+                "occurredOn": "2026-03-02",
+            }),
+            "startClientJourney" => json!({
+                "werkplaatsId": wp,
+                "title": format!("Klantreis {cell}"),
+                "situation": "Jongere met studieschuld.",
+            }),
+            "addJourneyStep" => json!({
+                "werkplaatsId": wp,
+                "journeyId": self.journey,
+                "title": format!("Gesprek {cell}"),
+                "description": "Eerste gesprek bij de schuldhulp.",
+                "partnerId": self.partner,
+            }),
+            "assessJourneyStep" => {
+                let (journey, step, version) = &self.steps[cell];
+                json!({"werkplaatsId": wp, "journeyId": journey, "stepId": step, "expectedVersion": version, "bottleneck": "Lange wachttijd."})
+            }
+            "addChecklistItem" => json!({
+                "werkplaatsId": wp,
+                "competence": "SKILLS",
+                "statement": format!("Wij bellen binnen een week terug {cell}."),
+            }),
+            "answerChecklistItem" => json!({
+                "werkplaatsId": wp,
+                "itemId": self.checklist_item,
+                "partnerId": self.partner,
+                "answer": "PARTLY",
             }),
             other => panic!("no input for {other}"),
         }

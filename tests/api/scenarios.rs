@@ -142,20 +142,36 @@ pub(crate) async fn run_scenario_file(file: &PathBuf) -> (TestApp, HashMap<Strin
     (app, vars, steps)
 }
 
-#[tokio::test]
-async fn every_contract_scenario_passes() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(scenario_dir())
-        .expect("../shared/contract/scenarios is beside the checkout")
+/// The scenario files of one folder, in name order.
+fn scenarios_in(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{} is beside the checkout: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no scenarios found");
-    for file in &files {
+    assert!(!files.is_empty(), "no scenarios in {}", dir.display());
+    files
+}
+
+async fn run_all(dir: &std::path::Path) {
+    for file in &scenarios_in(dir) {
         let steps = run_scenario(file).await;
         println!("scenario {}: {steps} steps passed", file.display());
     }
+}
+
+#[tokio::test]
+async fn every_contract_scenario_passes() {
+    run_all(&scenario_dir()).await;
+}
+
+/// The method issue's scenarios: step guides, goals, risks, journeys, the
+/// checklist, reviews and corrections.
+#[tokio::test]
+async fn every_method_scenario_passes() {
+    run_all(&scenario_dir().join("method")).await;
 }
 
 #[test]

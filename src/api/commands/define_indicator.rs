@@ -4,7 +4,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
 use super::{execute, missing, new_id, own};
-use crate::api::enums::Direction;
+use crate::api::enums::{Direction, IndicatorKind};
 use crate::api::types::{int, Indicator};
 use crate::domain::{DefineIndicator, IndicatorDefined};
 
@@ -16,6 +16,10 @@ pub struct DefineIndicatorInput {
     pub baseline: f64,
     pub norm: f64,
     pub direction: Direction,
+    /// What it monitors (`OUTCOME` by default).
+    pub kind: Option<IndicatorKind>,
+    /// The goal it measures.
+    pub goal_id: Option<ID>,
     pub command_id: Option<ID>,
 }
 
@@ -43,17 +47,14 @@ impl DefineIndicatorMutation {
             baseline: input.baseline,
             norm: input.norm,
             direction: input.direction.into(),
+            kind: input.kind.map(Into::into).unwrap_or_default(),
+            goal_id: input.goal_id.map(|id| id.0),
         };
         let (werkplaats, executed) =
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;
         let defined: &IndicatorDefined = own(&executed)?;
         Ok(DefineIndicatorPayload {
-            indicator: werkplaats
-                .0
-                .view
-                .indicator(&defined.indicator_id)
-                .map(Indicator::from)
-                .ok_or_else(missing)?,
+            indicator: Indicator::at(&werkplaats.0, &defined.indicator_id).ok_or_else(missing)?,
             version: int(executed.version),
         })
     }

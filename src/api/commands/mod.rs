@@ -10,55 +10,95 @@
 //!
 //! Each module's mutation is an async-graphql object of one field; the
 //! `mutations!` list below merges them into [`CommandMutation`], so adding
-//! a command's mutation is one new module and one line here. Payloads that
+//! a command's mutation is one new module and one line here, in its group. Payloads that
 //! several mutations share (an action's, a member's) live here too.
 //!
 //! Every input also takes an optional `commandId`: send the same one again
 //! (after a timeout, say) and the command is not appended twice; the answer
 //! is the first one's.
 
-use async_graphql::{Context, MergedObject, Result, SimpleObject, ID};
+use async_graphql::{Context, MaybeUndefined, MergedObject, Result, SimpleObject, ID};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::caller;
 use super::error::graphql_error;
-use super::types::{int, Action, Member, Werkplaats};
+use super::method::{ChecklistItem, ClientJourney, Goal, JourneyStep, Risk};
+use super::types::{int, Action, Indicator, Member, Werkplaats};
 use crate::app::{App, Executed};
 use crate::domain::{Command, Event};
 
-/// `module::Mutation, …`: declares each module and merges its mutation.
+/// `Group { module::Mutation, … }, …`: declares each module, merges the
+/// mutations of each group and then the groups. async-graphql resolves a
+/// merged object as a chain, one link per part, so one flat list of every
+/// mutation would nest its futures thirty deep; groups keep the chain short.
 macro_rules! mutations {
-    ($($module:ident::$mutation:ident),+ $(,)?) => {
-        $(mod $module;)+
+    ($($group:ident { $($module:ident::$mutation:ident),+ $(,)? }),+ $(,)?) => {
+        $($(mod $module;)+)+
+
+        $(
+            #[derive(MergedObject, Default)]
+            pub struct $group($($module::$mutation),+);
+        )+
 
         /// The mutations that run a domain command, in this order in the schema.
         #[derive(MergedObject, Default)]
-        pub struct CommandMutation($($module::$mutation),+);
+        pub struct CommandMutation($($group),+);
     };
 }
 
 mutations! {
-    create_werkplaats::CreateWerkplaatsMutation,
-    add_partner::AddPartnerMutation,
-    invite_member::InviteMemberMutation,
-    record_problem::RecordProblemMutation,
-    propose_solution::ProposeSolutionMutation,
-    record_decision::RecordDecisionMutation,
-    plan_action::PlanActionMutation,
-    revise_action::ReviseActionMutation,
-    start_action::StartActionMutation,
-    check_action::CheckActionMutation,
-    conclude_action::ConcludeActionMutation,
-    record_reflection::RecordReflectionMutation,
-    define_indicator::DefineIndicatorMutation,
-    record_measurement::RecordMeasurementMutation,
-    advance_phase::AdvancePhaseMutation,
-    record_checkpoint::RecordCheckpointMutation,
-    remove_member::RemoveMemberMutation,
-    change_role::ChangeRoleMutation,
-    forget_member::ForgetMemberMutation,
-    link_identity::LinkIdentityMutation,
+    Founding {
+        create_werkplaats::CreateWerkplaatsMutation,
+        add_partner::AddPartnerMutation,
+        invite_member::InviteMemberMutation,
+    },
+    Analysis {
+        record_problem::RecordProblemMutation,
+        propose_solution::ProposeSolutionMutation,
+        record_decision::RecordDecisionMutation,
+    },
+    Pdca {
+        plan_action::PlanActionMutation,
+        revise_action::ReviseActionMutation,
+        start_action::StartActionMutation,
+        check_action::CheckActionMutation,
+        conclude_action::ConcludeActionMutation,
+    },
+    Learning {
+        record_reflection::RecordReflectionMutation,
+        define_indicator::DefineIndicatorMutation,
+        record_measurement::RecordMeasurementMutation,
+        advance_phase::AdvancePhaseMutation,
+        record_checkpoint::RecordCheckpointMutation,
+    },
+    Membership {
+        remove_member::RemoveMemberMutation,
+        change_role::ChangeRoleMutation,
+        forget_member::ForgetMemberMutation,
+        link_identity::LinkIdentityMutation,
+    },
+    Corrections {
+        revise_problem::ReviseProblemMutation,
+        revise_solution::ReviseSolutionMutation,
+        define_indicator_from_template::DefineIndicatorFromTemplateMutation,
+        revise_indicator::ReviseIndicatorMutation,
+    },
+    GoalsAndRisks {
+        record_goal::RecordGoalMutation,
+        revise_goal::ReviseGoalMutation,
+        record_risk::RecordRiskMutation,
+        revise_risk::ReviseRiskMutation,
+        review_decision::ReviewDecisionMutation,
+        log_action_progress::LogActionProgressMutation,
+    },
+    Tools {
+        start_client_journey::StartClientJourneyMutation,
+        add_journey_step::AddJourneyStepMutation,
+        assess_journey_step::AssessJourneyStepMutation,
+        add_checklist_item::AddChecklistItemMutation,
+        answer_checklist_item::AnswerChecklistItemMutation,
+    },
 }
 
 /// A client's command id: a UUID as given, any other string hashed to one.
@@ -147,6 +187,105 @@ impl MemberPayload {
         let member = werkplaats.0.member(&member_id).ok_or_else(missing)?;
         Ok(MemberPayload {
             member: member.into(),
+            version: int(executed.version),
+        })
+    }
+}
+
+/// A field where an explicit `null` clears the value: absent is `None`,
+/// null is `Some(None)`.
+fn clearable<T, U>(value: MaybeUndefined<T>, convert: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(convert(v))),
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct IndicatorPayload {
+    pub indicator: Indicator,
+    pub version: i32,
+}
+
+impl IndicatorPayload {
+    fn of(werkplaats: &Werkplaats, executed: &Executed, indicator_id: Uuid) -> Result<Self> {
+        Ok(IndicatorPayload {
+            indicator: Indicator::at(&werkplaats.0, &indicator_id).ok_or_else(missing)?,
+            version: int(executed.version),
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct GoalPayload {
+    pub goal: Goal,
+    pub version: i32,
+}
+
+impl GoalPayload {
+    fn of(werkplaats: &Werkplaats, executed: &Executed, goal_id: Uuid) -> Result<Self> {
+        Ok(GoalPayload {
+            goal: Goal::at(&werkplaats.0, &goal_id).ok_or_else(missing)?,
+            version: int(executed.version),
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct RiskPayload {
+    pub risk: Risk,
+    pub version: i32,
+}
+
+impl RiskPayload {
+    fn of(werkplaats: &Werkplaats, executed: &Executed, risk_id: Uuid) -> Result<Self> {
+        Ok(RiskPayload {
+            risk: Risk::at(&werkplaats.0, &risk_id).ok_or_else(missing)?,
+            version: int(executed.version),
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ClientJourneyPayload {
+    pub journey: ClientJourney,
+    /// The step added or assessed; null for `startClientJourney`.
+    pub step: Option<JourneyStep>,
+    pub version: i32,
+}
+
+impl ClientJourneyPayload {
+    fn of(
+        werkplaats: &Werkplaats,
+        executed: &Executed,
+        journey_id: Uuid,
+        step_id: Option<Uuid>,
+    ) -> Result<Self> {
+        let step = match step_id {
+            Some(step) => {
+                Some(JourneyStep::at(&werkplaats.0, &journey_id, &step).ok_or_else(missing)?)
+            }
+            None => None,
+        };
+        Ok(ClientJourneyPayload {
+            journey: ClientJourney::at(&werkplaats.0, &journey_id).ok_or_else(missing)?,
+            step,
+            version: int(executed.version),
+        })
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ChecklistItemPayload {
+    pub item: ChecklistItem,
+    pub version: i32,
+}
+
+impl ChecklistItemPayload {
+    fn of(werkplaats: &Werkplaats, executed: &Executed, item_id: Uuid) -> Result<Self> {
+        Ok(ChecklistItemPayload {
+            item: ChecklistItem::at(&werkplaats.0, &item_id).ok_or_else(missing)?,
             version: int(executed.version),
         })
     }

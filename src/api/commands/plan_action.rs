@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
-use super::{execute, new_id, own, ActionPayload};
+use super::{execute, ids, new_id, own, ActionPayload};
 use crate::api::scalars::Date;
 use crate::domain::{ActionPlanned, PlanAction};
 
@@ -14,6 +14,8 @@ pub struct PlanActionInput {
     pub owner_partner_id: ID,
     pub solution_id: Option<ID>,
     pub due_date: Option<Date>,
+    /// The indicators the action should move (no repeats).
+    pub indicator_ids: Option<Vec<ID>>,
     pub command_id: Option<ID>,
 }
 
@@ -35,6 +37,7 @@ impl PlanActionMutation {
             owner_partner_id: input.owner_partner_id.0,
             solution_id: input.solution_id.map(|id| id.0),
             due_date: input.due_date.map(|d| d.0),
+            indicator_ids: ids(input.indicator_ids.unwrap_or_default()),
         };
         let (werkplaats, executed) =
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;

@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
 use super::{execute, ids, missing, new_id, own};
-use crate::api::enums::EvidenceBasis;
+use crate::api::enums::{EmpowermentCapital, EvidenceBasis, RecognitionLevel};
 use crate::api::types::{int, Solution};
 use crate::domain::{ProposeSolution, SolutionProposed};
 
@@ -14,6 +14,10 @@ pub struct ProposeSolutionInput {
     pub description: String,
     pub basis: Vec<EvidenceBasis>,
     pub addresses_problem_ids: Vec<ID>,
+    /// The empowerment capitals it invests in (none by default; no repeats).
+    pub capitals: Option<Vec<EmpowermentCapital>>,
+    /// How far it is recognised (`NOT_ASSESSED` by default).
+    pub recognition: Option<RecognitionLevel>,
     pub command_id: Option<ID>,
 }
 
@@ -40,6 +44,13 @@ impl ProposeSolutionMutation {
             description: input.description,
             basis: input.basis.into_iter().map(Into::into).collect(),
             addresses_problem_ids: ids(input.addresses_problem_ids),
+            capitals: input
+                .capitals
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            recognition: input.recognition.map(Into::into).unwrap_or_default(),
         };
         let (werkplaats, executed) =
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;

@@ -3,6 +3,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 
 use super::{execute, ids, missing, new_id, own};
+use crate::api::scalars::Date;
 use crate::api::types::{int, Decision};
 use crate::domain::{DecisionRecorded, RecordDecision};
 
@@ -16,6 +17,10 @@ pub struct RecordDecisionInput {
     pub rationale: String,
     pub based_on: Vec<ID>,
     pub supersedes_decision_id: Option<ID>,
+    /// When the partners mean to look at the decision again.
+    pub review_on: Option<Date>,
+    /// What the decision means for clients and partners (a note).
+    pub consequences: Option<String>,
     pub command_id: Option<ID>,
 }
 
@@ -45,6 +50,8 @@ impl RecordDecisionMutation {
             rationale: input.rationale,
             based_on: ids(input.based_on),
             supersedes_decision_id: input.supersedes_decision_id.map(|id| id.0),
+            review_on: input.review_on.map(|d| d.0),
+            consequences: input.consequences,
         };
         let (werkplaats, executed) =
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;

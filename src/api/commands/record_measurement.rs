@@ -44,12 +44,7 @@ impl RecordMeasurementMutation {
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;
         let recorded: &MeasurementRecorded = own(&executed)?;
         Ok(RecordMeasurementPayload {
-            indicator: werkplaats
-                .0
-                .view
-                .indicator(&recorded.indicator_id)
-                .map(Indicator::from)
-                .ok_or_else(missing)?,
+            indicator: Indicator::at(&werkplaats.0, &recorded.indicator_id).ok_or_else(missing)?,
             version: int(executed.version),
         })
     }

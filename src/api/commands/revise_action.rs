@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, Result, ID};
 
-use super::{execute, own, ActionPayload};
+use super::{execute, ids, own, ActionPayload};
 use crate::api::scalars::Date;
 use crate::domain::{ActionRevised, ReviseAction};
 
@@ -17,6 +17,8 @@ pub struct ReviseActionInput {
     pub owner_partner_id: Option<ID>,
     /// An explicit `null` clears the date.
     pub due_date: MaybeUndefined<Date>,
+    /// Replaces the indicators the action should move.
+    pub indicator_ids: Option<Vec<ID>>,
     pub command_id: Option<ID>,
 }
 
@@ -43,6 +45,7 @@ impl ReviseActionMutation {
             goal: input.goal,
             owner_partner_id: input.owner_partner_id.map(|id| id.0),
             due_date,
+            indicator_ids: input.indicator_ids.map(ids),
         };
         let (werkplaats, executed) =
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{name_of, Allowed, Decided};
 use crate::domain::{DomainError, Name, PartnerKind, State};
 
@@ -25,7 +25,7 @@ pub struct PartnerAdded {
 impl Rule for AddPartner {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, _: &State) -> Result<Decided, DomainError> {
+    fn decide(self, _: &State, _: Actor) -> Result<Decided, DomainError> {
         Ok(PartnerAdded {
             partner_id: self.partner_id,
             name: name_of(&self.name, "name")?,

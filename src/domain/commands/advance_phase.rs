@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{note_of, Allowed, Decided};
 use crate::domain::{ConflictOn, DomainError, ItemKind, Note, State};
 
@@ -24,7 +24,7 @@ pub struct PhaseAdvanced {
 impl Rule for AdvancePhase {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let note = self.note.map(|n| note_of(&n)).transpose()?;
         if self.expected_phase != i64::from(state.phase) {
             return Err(DomainError::Conflict(ConflictOn::Phase {

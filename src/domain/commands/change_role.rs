@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{active_member, last_facilitator, Allowed, Decided};
 use crate::domain::{DomainError, Role, State};
 
@@ -25,7 +25,7 @@ pub struct RoleChanged {
 impl Rule for ChangeRole {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let (member_id, from) = active_member(state, &self.member_id, "change the role of")?;
         if from == self.role {
             return Err(DomainError::InvalidState(format!(

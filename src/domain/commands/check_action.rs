@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{acted_on_action, text_of, transition, Allowed, Decided};
 use crate::domain::{ActionStatus, DomainError, State, Text};
 
@@ -25,7 +25,7 @@ pub struct ActionChecked {
 impl Rule for CheckAction {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let findings = text_of(&self.findings, "findings")?;
         let (action_id, action) = acted_on_action(state, &self.action_id, self.expected_version)?;
         if action.status != ActionStatus::Doing {

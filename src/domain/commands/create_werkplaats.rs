@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, MemberInvited, Rule};
+use super::{Actor, Evolve, MemberInvited, Rule};
 use crate::domain::decide::{name_of, text_of, Allowed, Decided, MemberProfile};
 use crate::domain::{DomainError, Methodology, Name, Role, State, Text};
 
@@ -32,7 +32,7 @@ pub struct WerkplaatsCreated {
 impl Rule for CreateWerkplaats {
     const ALLOWED: Allowed = Allowed::ADMIN;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let created = WerkplaatsCreated {
             werkplaats_id: self.werkplaats_id,
             name: name_of(&self.name, "name")?,
@@ -68,7 +68,11 @@ impl Rule for CreateWerkplaats {
 
 impl Evolve for WerkplaatsCreated {
     fn evolve(&self, state: &mut State) {
+        state.werkplaats_id = Some(self.werkplaats_id);
         state.methodology = Some(self.methodology);
         state.phase = 1;
+        state
+            .checklist
+            .extend(crate::domain::standard_checklist_ids(self.werkplaats_id));
     }
 }

@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
-use crate::domain::decide::{bad, name_of, Allowed, Decided};
-use crate::domain::{Direction, DomainError, Name, State};
+use super::{Actor, Evolve, Rule};
+use crate::domain::decide::{name_of, norm_beyond, reference, Allowed, Decided};
+use crate::domain::{Direction, DomainError, IndicatorKind, IndicatorState, Name, State};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct DefineIndicator {
@@ -16,6 +16,8 @@ pub struct DefineIndicator {
     pub baseline: f64,
     pub norm: f64,
     pub direction: Direction,
+    pub kind: IndicatorKind,
+    pub goal_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,46 +29,58 @@ pub struct IndicatorDefined {
     pub baseline: f64,
     pub norm: f64,
     pub direction: Direction,
+    /// Absent in events stored before indicators had kinds: an outcome.
+    #[serde(default)]
+    pub kind: IndicatorKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_id: Option<Uuid>,
+    /// The key of the template it was defined from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 impl Rule for DefineIndicator {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, _: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let name = name_of(&self.name, "name")?;
         let unit = name_of(&self.unit, "unit")?;
-        let DefineIndicator {
-            baseline,
-            norm,
-            direction,
-            ..
-        } = self;
-        if !baseline.is_finite() || !norm.is_finite() {
-            return Err(bad("baseline and norm must be finite numbers"));
-        }
-        let beyond = match direction {
-            Direction::Increase => norm > baseline,
-            Direction::Decrease => norm < baseline,
-        };
-        if !beyond {
-            return Err(bad(
-                "the norm must lie beyond the baseline in the indicator's direction",
-            ));
-        }
+        norm_beyond(self.baseline, self.norm, self.direction)?;
+        let goal_id = goal_reference(state, self.goal_id)?;
         Ok(IndicatorDefined {
             indicator_id: self.indicator_id,
             name,
             unit,
-            baseline,
-            norm,
-            direction,
+            baseline: self.baseline,
+            norm: self.norm,
+            direction: self.direction,
+            kind: self.kind,
+            goal_id,
+            template: None,
         }
         .into())
     }
 }
 
+/// An optional goal an indicator belongs to: unknown is bad input.
+pub(super) fn goal_reference(
+    state: &State,
+    raw: Option<String>,
+) -> Result<Option<Uuid>, DomainError> {
+    raw.map(|id| reference(&id, "goalId", |id| state.goals.contains_key(id)))
+        .transpose()
+}
+
 impl Evolve for IndicatorDefined {
     fn evolve(&self, state: &mut State) {
-        state.indicators.insert(self.indicator_id);
+        state.indicators.insert(
+            self.indicator_id,
+            IndicatorState {
+                baseline: self.baseline,
+                norm: self.norm,
+                direction: self.direction,
+                version: state.version,
+            },
+        );
     }
 }

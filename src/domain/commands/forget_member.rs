@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{acted_on, Allowed, Decided};
 use crate::domain::{DomainError, ItemKind, State};
 
@@ -24,7 +24,7 @@ pub struct MemberForgotten {
 impl Rule for ForgetMember {
     const ALLOWED: Allowed = Allowed::FACILITATORS_OR_ADMIN;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         // Erasure is a right the member has whatever their role: even the
         // last facilitator can be forgotten (the admin may invite anew).
         let member_id = acted_on(&self.member_id, ItemKind::Member, |id| state.is_member(id))?;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{reference, Allowed, Decided, MemberProfile};
 use crate::domain::{DomainError, Name, Role, State};
 
@@ -28,7 +28,7 @@ pub struct MemberInvited {
 impl Rule for InviteMember {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let name = Name::parse(&self.name, "name").map_err(DomainError::BadInput)?;
         let partner_id = self
             .partner_id
@@ -53,5 +53,8 @@ impl Rule for InviteMember {
 impl Evolve for MemberInvited {
     fn evolve(&self, state: &mut State) {
         state.members.insert(self.member_id, self.role);
+        if let Some(partner) = self.partner_id {
+            state.member_partners.insert(self.member_id, partner);
+        }
     }
 }

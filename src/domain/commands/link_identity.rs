@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{active_member, bad, Allowed, Decided, MemberIdentity};
 use crate::domain::{DomainError, Name, State};
 
@@ -29,7 +29,7 @@ pub struct IdentityLinked {
 impl Rule for LinkIdentity {
     const ALLOWED: Allowed = Allowed::FACILITATORS_OR_ADMIN;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let subject = Name::parse(&self.subject, "subject").map_err(bad)?;
         let (member_id, _) = active_member(state, &self.member_id, "link")?;
         Ok(Decided {

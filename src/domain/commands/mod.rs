@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::decide::{Allowed, Decided};
-use super::{DomainError, State};
+use super::{Actor, DomainError, State};
 
 /// A command's rule.
 pub(super) trait Rule {
@@ -31,7 +31,9 @@ pub(super) trait Rule {
     /// What the command appends to the werkplaats in `state`, or why it is
     /// refused. The role has been checked already; the rest is checked in
     /// the contract's order: input, the item acted on, its version, its state.
-    fn decide(self, state: &State) -> Result<Decided, DomainError>;
+    /// `by` is who sends it, for the few rules that depend on whose
+    /// organisation a member speaks for.
+    fn decide(self, state: &State, by: Actor) -> Result<Decided, DomainError>;
 }
 
 /// How an event changes the state the rules need.
@@ -42,11 +44,12 @@ pub(super) trait Evolve {
 
 /// `module: Command => Event, …;` for each command: the events listed are
 /// the ones the module declares (a command may also append another
-/// command's event, as `CreateWerkplaats` appends `MemberInvited`).
+/// command's event, as `CreateWerkplaats` appends `MemberInvited`, and may
+/// declare none, as `DefineIndicatorFromTemplate` appends `IndicatorDefined`).
 macro_rules! registry {
-    ($($module:ident: $command:ident => $($event:ident),+;)+) => {
+    ($($module:ident: $command:ident => $($event:ident),*;)+) => {
         $(mod $module;)+
-        $(pub use $module::{$command, $($event),+};)+
+        $(pub use $module::{$command, $($event),*};)+
 
         /// What members ask of a werkplaats, one variant per contract mutation.
         #[derive(Clone, Debug, PartialEq)]
@@ -61,9 +64,9 @@ macro_rules! registry {
                 }
             }
 
-            pub(in crate::domain) fn decide(self, state: &State) -> Result<Decided, DomainError> {
+            pub(in crate::domain) fn decide(self, state: &State, by: Actor) -> Result<Decided, DomainError> {
                 match self {
-                    $(Command::$command(command) => command.decide(state),)+
+                    $(Command::$command(command) => command.decide(state, by),)+
                 }
             }
         }
@@ -81,19 +84,19 @@ macro_rules! registry {
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "type", content = "data")]
         pub enum Event {
-            $($($event($event),)+)+
+            $($($event($event),)*)+
         }
 
         impl Event {
             pub fn event_type(&self) -> &'static str {
                 match self {
-                    $($(Event::$event(_) => stringify!($event),)+)+
+                    $($(Event::$event(_) => stringify!($event),)*)+
                 }
             }
 
             pub(in crate::domain) fn evolve(&self, state: &mut State) {
                 match self {
-                    $($(Event::$event(event) => event.evolve(state),)+)+
+                    $($(Event::$event(event) => event.evolve(state),)*)+
                 }
             }
         }
@@ -123,7 +126,7 @@ macro_rules! registry {
                     }
                 }
             }
-        )+)+
+        )*)+
     };
 }
 
@@ -148,4 +151,19 @@ registry! {
     forget_member: ForgetMember => MemberForgotten;
     link_identity: LinkIdentity => IdentityLinked;
     record_checkpoint: RecordCheckpoint => CheckpointRecorded;
+    revise_problem: ReviseProblem => ProblemRevised;
+    revise_solution: ReviseSolution => SolutionRevised;
+    define_indicator_from_template: DefineIndicatorFromTemplate => ;
+    revise_indicator: ReviseIndicator => IndicatorRevised;
+    record_goal: RecordGoal => GoalRecorded;
+    revise_goal: ReviseGoal => GoalRevised;
+    record_risk: RecordRisk => RiskRecorded;
+    revise_risk: ReviseRisk => RiskRevised;
+    review_decision: ReviewDecision => DecisionReviewed;
+    log_action_progress: LogActionProgress => ActionProgressLogged;
+    start_client_journey: StartClientJourney => ClientJourneyStarted;
+    add_journey_step: AddJourneyStep => JourneyStepAdded;
+    assess_journey_step: AssessJourneyStep => JourneyStepAssessed;
+    add_checklist_item: AddChecklistItem => ChecklistItemAdded;
+    answer_checklist_item: AnswerChecklistItem => ChecklistItemAnswered;
 }

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
-use crate::domain::decide::{name_of, reference, text_of, Allowed, Decided};
+use super::{Actor, Evolve, Rule};
+use crate::domain::decide::{name_of, reference, references, text_of, Allowed, Decided};
 use crate::domain::{ActionState, ActionStatus, DomainError, Name, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -17,6 +17,7 @@ pub struct PlanAction {
     pub owner_partner_id: String,
     pub solution_id: Option<String>,
     pub due_date: Option<NaiveDate>,
+    pub indicator_ids: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,12 +29,15 @@ pub struct ActionPlanned {
     pub owner_partner_id: Uuid,
     pub solution_id: Option<Uuid>,
     pub due_date: Option<NaiveDate>,
+    /// The indicators the action should move.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicator_ids: Vec<Uuid>,
 }
 
 impl Rule for PlanAction {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         Ok(ActionPlanned {
             action_id: self.action_id,
             title: name_of(&self.title, "title")?,
@@ -43,9 +47,12 @@ impl Rule for PlanAction {
             })?,
             solution_id: self
                 .solution_id
-                .map(|id| reference(&id, "solutionId", |id| state.solutions.contains(id)))
+                .map(|id| reference(&id, "solutionId", |id| state.solutions.contains_key(id)))
                 .transpose()?,
             due_date: self.due_date,
+            indicator_ids: references(&self.indicator_ids, "indicatorIds", |id| {
+                state.indicators.contains_key(id)
+            })?,
         }
         .into())
     }

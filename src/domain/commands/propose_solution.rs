@@ -4,9 +4,11 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
-use crate::domain::decide::{bad, name_of, references, text_of, Allowed, Decided};
-use crate::domain::{DomainError, EvidenceBasis, Limits, Name, State, Text};
+use super::{Actor, Evolve, Rule};
+use crate::domain::decide::{bad, distinct, name_of, references, text_of, Allowed, Decided};
+use crate::domain::{
+    DomainError, EmpowermentCapital, EvidenceBasis, Limits, Name, RecognitionLevel, State, Text,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ProposeSolution {
@@ -15,6 +17,8 @@ pub struct ProposeSolution {
     pub description: String,
     pub basis: Vec<EvidenceBasis>,
     pub addresses_problem_ids: Vec<String>,
+    pub capitals: Vec<EmpowermentCapital>,
+    pub recognition: RecognitionLevel,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,12 +29,18 @@ pub struct SolutionProposed {
     pub description: Text,
     pub basis: Vec<EvidenceBasis>,
     pub addresses_problem_ids: Vec<Uuid>,
+    /// Absent in events stored before solutions had them: none, and not
+    /// assessed.
+    #[serde(default)]
+    pub capitals: Vec<EmpowermentCapital>,
+    #[serde(default)]
+    pub recognition: RecognitionLevel,
 }
 
 impl Rule for ProposeSolution {
     const ALLOWED: Allowed = Allowed::CONTRIBUTORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let title = name_of(&self.title, "title")?;
         let description = text_of(&self.description, "description")?;
         if self.basis.is_empty() || self.basis.len() > Limits::LIST_MAX {
@@ -38,14 +48,17 @@ impl Rule for ProposeSolution {
         }
         let addresses_problem_ids =
             references(&self.addresses_problem_ids, "addressesProblemIds", |id| {
-                state.problems.contains(id)
+                state.problems.contains_key(id)
             })?;
+        distinct(&self.capitals, "capitals")?;
         Ok(SolutionProposed {
             solution_id: self.solution_id,
             title,
             description,
             basis: self.basis,
             addresses_problem_ids,
+            capitals: self.capitals,
+            recognition: self.recognition,
         }
         .into())
     }
@@ -53,6 +66,6 @@ impl Rule for ProposeSolution {
 
 impl Evolve for SolutionProposed {
     fn evolve(&self, state: &mut State) {
-        state.solutions.insert(self.solution_id);
+        state.solutions.insert(self.solution_id, state.version);
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{bad, Allowed, Decided};
 use crate::domain::{DomainError, State};
 
@@ -27,7 +27,7 @@ pub struct CheckpointRecorded {
 impl Rule for RecordCheckpoint {
     const ALLOWED: Allowed = Allowed::AUDITORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let RecordCheckpoint { version, hash } = self;
         let is_hash =
             hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));

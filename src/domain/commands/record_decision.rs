@@ -1,14 +1,15 @@
 //! `recordDecision`: a planner records a decision with what it was based
 //! on, optionally superseding an earlier decision (once only).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{
-    bad, check_list_len, name_of, reference, references, text_of, Allowed, Decided,
+    bad, check_list_len, name_of, note_named, reference, references, text_of, Allowed, Decided,
 };
-use crate::domain::{DomainError, Name, State, Text};
+use crate::domain::{DomainError, Name, Note, State, Text};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordDecision {
@@ -20,6 +21,8 @@ pub struct RecordDecision {
     pub rationale: String,
     pub based_on: Vec<String>,
     pub supersedes_decision_id: Option<String>,
+    pub review_on: Option<NaiveDate>,
+    pub consequences: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -33,12 +36,17 @@ pub struct DecisionRecorded {
     pub rationale: Text,
     pub based_on: Vec<Uuid>,
     pub supersedes_decision_id: Option<Uuid>,
+    /// When the partners mean to look at this decision again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consequences: Option<Note>,
 }
 
 impl Rule for RecordDecision {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let title = name_of(&self.title, "title")?;
         let context = text_of(&self.context, "context")?;
         check_list_len(self.options_considered.len(), "optionsConsidered")?;
@@ -49,6 +57,10 @@ impl Rule for RecordDecision {
             .collect::<Result<Vec<_>, _>>()?;
         let decision = text_of(&self.decision, "decision")?;
         let rationale = text_of(&self.rationale, "rationale")?;
+        let consequences = self
+            .consequences
+            .map(|c| note_named(&c, "consequences"))
+            .transpose()?;
         let based_on = references(&self.based_on, "basedOn", |id| state.is_referable(id))?;
         let supersedes_decision_id = self
             .supersedes_decision_id
@@ -71,6 +83,8 @@ impl Rule for RecordDecision {
             rationale,
             based_on,
             supersedes_decision_id,
+            review_on: self.review_on,
+            consequences,
         }
         .into())
     }

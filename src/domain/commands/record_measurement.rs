@@ -1,11 +1,11 @@
 //! `recordMeasurement`: a planner records a measured value of an indicator.
-//! The rules need nothing of it afterwards; the evaluation projection does.
+//! It changes the indicator's version; the values are the evaluation's.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{acted_on, bad, note_of, Allowed, Decided};
 use crate::domain::{DomainError, ItemKind, Note, State};
 
@@ -29,13 +29,13 @@ pub struct MeasurementRecorded {
 impl Rule for RecordMeasurement {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         if !self.value.is_finite() {
             return Err(bad("value must be a finite number"));
         }
         let note = self.note.map(|n| note_of(&n)).transpose()?;
         let indicator_id = acted_on(&self.indicator_id, ItemKind::Indicator, |id| {
-            state.indicators.contains(id)
+            state.indicators.contains_key(id)
         })?;
         Ok(MeasurementRecorded {
             indicator_id,
@@ -48,5 +48,10 @@ impl Rule for RecordMeasurement {
 }
 
 impl Evolve for MeasurementRecorded {
-    fn evolve(&self, _: &mut State) {}
+    fn evolve(&self, state: &mut State) {
+        let version = state.version;
+        if let Some(indicator) = state.indicators.get_mut(&self.indicator_id) {
+            indicator.version = version;
+        }
+    }
 }

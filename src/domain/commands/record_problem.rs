@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{name_of, text_of, Allowed, Decided};
 use crate::domain::{DomainError, Name, Perspective, State, Text};
 
@@ -27,7 +27,7 @@ pub struct ProblemRecorded {
 impl Rule for RecordProblem {
     const ALLOWED: Allowed = Allowed::CONTRIBUTORS;
 
-    fn decide(self, _: &State) -> Result<Decided, DomainError> {
+    fn decide(self, _: &State, _: Actor) -> Result<Decided, DomainError> {
         Ok(ProblemRecorded {
             problem_id: self.problem_id,
             title: name_of(&self.title, "title")?,
@@ -40,6 +40,6 @@ impl Rule for RecordProblem {
 
 impl Evolve for ProblemRecorded {
     fn evolve(&self, state: &mut State) {
-        state.problems.insert(self.problem_id);
+        state.problems.insert(self.problem_id, state.version);
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{references, text_of, Allowed, Decided};
 use crate::domain::{DomainError, State, Text};
 
@@ -28,7 +28,7 @@ pub struct ReflectionRecorded {
 impl Rule for RecordReflection {
     const ALLOWED: Allowed = Allowed::CONTRIBUTORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         Ok(ReflectionRecorded {
             reflection_id: self.reflection_id,
             text: text_of(&self.text, "text")?,

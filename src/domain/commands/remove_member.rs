@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{active_member, last_facilitator, Allowed, Decided};
 use crate::domain::{DomainError, State};
 
@@ -22,7 +22,7 @@ pub struct MemberRemoved {
 impl Rule for RemoveMember {
     const ALLOWED: Allowed = Allowed::FACILITATORS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let (member_id, role) = active_member(state, &self.member_id, "remove")?;
         last_facilitator(state, role, "remove")?;
         Ok(MemberRemoved { member_id }.into())

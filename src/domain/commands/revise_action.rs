@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{
-    acted_on_action, bad, name_of, reference, text_of, transition, Allowed, Decided,
+    acted_on_action, name_of, reference, references, some_change, text_of, transition, Allowed,
+    Decided,
 };
 use crate::domain::{DomainError, Name, State, Text};
 
@@ -20,6 +21,8 @@ pub struct ReviseAction {
     pub owner_partner_id: Option<String>,
     /// `Some(None)` clears the due date.
     pub due_date: Option<Option<NaiveDate>>,
+    /// Replaces the list of indicators the action should move.
+    pub indicator_ids: Option<Vec<String>>,
 }
 
 /// Only the fields present changed. `dueDate: null` clears the date, which
@@ -40,11 +43,13 @@ pub struct ActionRevised {
         deserialize_with = "present"
     )]
     pub due_date: Option<Option<NaiveDate>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indicator_ids: Option<Vec<Uuid>>,
 }
 
 /// Deserialises a field that is present (even as `null`) into `Some`, so an
 /// absent field (`None` by default) differs from an explicit null.
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
@@ -55,7 +60,7 @@ where
 impl Rule for ReviseAction {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let title = self.title.map(|t| name_of(&t, "title")).transpose()?;
         let goal = self.goal.map(|g| text_of(&g, "goal")).transpose()?;
         let owner_partner_id = self
@@ -63,9 +68,21 @@ impl Rule for ReviseAction {
             .map(|id| reference(&id, "ownerPartnerId", |id| state.partners.contains(id)))
             .transpose()?;
         let due_date = self.due_date;
-        if title.is_none() && goal.is_none() && owner_partner_id.is_none() && due_date.is_none() {
-            return Err(bad("give at least one field to change"));
-        }
+        let indicator_ids = self
+            .indicator_ids
+            .map(|ids| {
+                references(&ids, "indicatorIds", |id| {
+                    state.indicators.contains_key(id)
+                })
+            })
+            .transpose()?;
+        some_change(&[
+            title.is_some(),
+            goal.is_some(),
+            owner_partner_id.is_some(),
+            due_date.is_some(),
+            indicator_ids.is_some(),
+        ])?;
         let (action_id, action) =
             acted_on_action(state, &self.action_id, Some(self.expected_version))?;
         if action.status.is_final() {
@@ -77,6 +94,7 @@ impl Rule for ReviseAction {
             goal,
             owner_partner_id,
             due_date,
+            indicator_ids,
         }
         .into())
     }
@@ -101,6 +119,7 @@ mod tests {
             goal: Some(Text::parse("Sneller", "goal").unwrap()),
             owner_partner_id: None,
             due_date: Some(None),
+            indicator_ids: None,
         });
         let payload = revised.payload();
         assert_eq!(payload["dueDate"], serde_json::Value::Null);

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Evolve, Rule};
+use super::{Actor, Evolve, Rule};
 use crate::domain::decide::{acted_on_action, transition, Allowed, Decided};
 use crate::domain::{ActionStatus, DomainError, State};
 
@@ -25,7 +25,7 @@ pub struct ActionStarted {
 impl Rule for StartAction {
     const ALLOWED: Allowed = Allowed::PLANNERS;
 
-    fn decide(self, state: &State) -> Result<Decided, DomainError> {
+    fn decide(self, state: &State, _: Actor) -> Result<Decided, DomainError> {
         let (action_id, action) = acted_on_action(state, &self.action_id, self.expected_version)?;
         let cycle = match action.status {
             ActionStatus::Planned => action.cycle,
