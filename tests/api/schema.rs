@@ -375,10 +375,23 @@ fn compare_inputs(
 /// Panics, listing every difference, unless the served SDL contains the
 /// contract file `name` unchanged.
 fn assert_contains_contract(name: &str) -> Checked {
-    let path = contract_file(name);
-    let contract = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let contract = shapes(&contract, name);
+    assert_contains_contracts(&[name])
+}
+
+/// Contract files read as one: a file of extensions (`method.graphql`)
+/// is checked together with the types it extends.
+fn assert_contains_contracts(names: &[&str]) -> Checked {
+    let contract: String = names
+        .iter()
+        .map(|name| {
+            let path = contract_file(name);
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let name = names.join(" + ");
+    let contract = shapes(&contract, &name);
     let ours = shapes(&werkplaats::api::sdl(), "the served SDL");
     let (problems, checked) = contract_violations(&contract, &ours);
     assert!(
@@ -500,5 +513,18 @@ fn the_served_schema_contains_the_trust_contract_unchanged() {
     println!(
         "schema: trust.graphql: {} types, {} fields, {} arguments, {} input fields checked",
         checked.types, checked.fields, checked.arguments, checked.input_fields
+    );
+}
+
+#[test]
+fn the_served_schema_contains_the_method_contract_unchanged() {
+    let checked = assert_contains_contracts(&["core.graphql", "method.graphql"]);
+    assert!(
+        checked.types >= 90,
+        "the whole contract was read: {checked:?}"
+    );
+    println!(
+        "schema: core.graphql + method.graphql: {} types, {} fields, {} arguments, {} input fields, {} enum values checked",
+        checked.types, checked.fields, checked.arguments, checked.input_fields, checked.enum_values
     );
 }
