@@ -51,6 +51,9 @@ const ASSETS: &[Asset] = &[
     asset!("/js/chart.js", JS, "js/chart.js"),
     asset!("/js/replay.js", JS, "js/replay.js"),
     asset!("/js/audit.js", JS, "js/audit.js"),
+    asset!("/js/method.js", JS, "js/method.js"),
+    asset!("/js/method-forms.js", JS, "js/method-forms.js"),
+    asset!("/js/revise.js", JS, "js/revise.js"),
 ];
 
 /// The client's routes, merged into the server's router.

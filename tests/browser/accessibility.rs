@@ -9,7 +9,7 @@ use super::seed;
 use crate::kit::app::spawn_app_as_shipped;
 
 /// Counts what a screen reader would miss on the page as it is now.
-const AUDIT: &str = r#"
+pub(super) const AUDIT: &str = r#"
 const named = (e) => (e.getAttribute('aria-label') || '').trim() !== ''
   || (e.getAttribute('aria-labelledby') || '').split(' ').some((id) => (document.getElementById(id)?.textContent || '').trim() !== '');
 const controls = [...document.querySelectorAll('input:not([type=hidden]), select, textarea')];
@@ -151,7 +151,7 @@ async fn every_control_has_a_label_and_every_chart_a_text_alternative() {
     browser.close().await;
 }
 
-fn check(view: &str, found: &Value) {
+pub(super) fn check(view: &str, found: &Value) {
     println!(
         "{view}: {} controls, {} unlabelled, {} svg, {} with text alternative",
         found["controls"],

@@ -8,7 +8,8 @@ import {
   h, field, textInput, textArea, select, checkboxes, checkedValues, length, announce,
 } from "./dom.js";
 import {
-  BASIS, DIRECTION, OUTCOME, PARTNER_KIND, PERSPECTIVE, ROLE, errorText, pairs,
+  BASIS, CAPITAL, DIRECTION, INDICATOR_KIND, OUTCOME, PARTNER_KIND, PERSPECTIVE, RECOGNITION, ROLE,
+  errorText, pairs,
 } from "./labels.js";
 import { itemIndex } from "./views.js";
 import { openForm } from "./editor.js";
@@ -140,10 +141,15 @@ export function proposeSolution(w, ctx) {
       minimum(checkboxes("Basis (verplicht, minstens één)", "basis", pairs(BASIS)), 1),
       checkboxes("Pakt deze problemen aan", "problems", w.problems.map((p) => [p.id, p.title]),
         { hint: `Hoogstens ${LIST_MAX}.` }),
+      checkboxes("Investeert in deze kapitalen", "capitals", pairs(CAPITAL),
+        { hint: "De kapitalen van empowerment die de oplossing versterkt; optioneel." }),
+      field("Erkenning", select("recognition", pairs(RECOGNITION), { value: "NOT_ASSESSED" }),
+        "Trede in de erkenning van sociale interventies."),
     ],
     variables: (form) => ({
       werkplaatsId: w.id, title: value(form, "title"), description: value(form, "description"),
       basis: checkedValues(form, "basis"), addressesProblemIds: checkedValues(form, "problems"),
+      capitals: checkedValues(form, "capitals"), recognition: form.elements.recognition.value,
     }),
   });
 }
@@ -200,7 +206,7 @@ export function planAction(w, ctx) {
     variables: (form) => ({
       werkplaatsId: w.id, title: value(form, "title"), goal: value(form, "goal"),
       ownerPartnerId: form.elements.owner.value, solutionId: optional(form, "solution"),
-      dueDate: optional(form, "dueDate"),
+      dueDate: optional(form, "dueDate"), indicatorIds: checkedValues(form, "indicators"),
     }),
   });
 }
@@ -212,7 +218,15 @@ export function actionFields(w, a = {}) {
     field("Eigenaar", select("owner", w.partners.map((p) => [p.id, p.name]), { value: a.owner?.id })),
     a.id ? null : field("Oplossing", select("solution", w.solutions.map((s) => [s.id, s.title]), { required: false, empty: "geen" })),
     field("Klaar op", h("input", { type: "date", name: "dueDate", value: a.dueDate ?? "" }), "Optioneel."),
+    indicatorChoice(w, (a.indicators ?? []).map((i) => i.id ?? i)),
   ];
+}
+
+// The indicators an action should move.
+export function indicatorChoice(w, checked = []) {
+  return checkboxes("Moet deze indicatoren bewegen", "indicators",
+    w.evaluation.indicators.map((i) => [i.id, `${i.name} (${i.unit})`]),
+    { hint: `Optioneel; hoogstens ${LIST_MAX}.`, checked });
 }
 
 // The buttons on an action card: revise it, or move it on in its cycle.
@@ -258,12 +272,15 @@ export function recordDecision(w, ctx) {
       field("Onderbouwing", textArea("rationale"), TEXT),
       checkboxes("Gebaseerd op", "basedOn", items, { hint: `Problemen, oplossingen, acties, reflecties, indicatoren of besluiten; hoogstens ${LIST_MAX}.` }),
       field("Vervangt besluit", select("supersedes", open, { required: false, empty: "geen" })),
+      field("Gevolgen", textArea("consequences", { required: false, rows: 2 }), "Wat het besluit voor de partners en de cliënten betekent. Optioneel, tot 10.000 tekens."),
+      field("Herzien op", h("input", { type: "date", name: "reviewOn" }), "Optioneel: wanneer de partners dit besluit opnieuw bekijken."),
     ],
     variables: (form) => ({
       werkplaatsId: w.id, title: value(form, "title"), context: value(form, "context"),
       optionsConsidered: form.elements.options.value.split("\n").map((l) => l.trim()).filter(Boolean),
       decision: value(form, "decision"), rationale: value(form, "rationale"),
       basedOn: checkedValues(form, "basedOn"), supersedesDecisionId: optional(form, "supersedes"),
+      consequences: optional(form, "consequences"), reviewOn: optional(form, "reviewOn"),
     }),
   });
 }
@@ -280,8 +297,25 @@ export function recordReflection(w, ctx) {
   });
 }
 
-function number(name, { required = true } = {}) {
-  return h("input", { type: "number", name, step: "any", required, inputmode: "decimal" });
+export function number(name, { required = true, value = "", step = "any", min, max } = {}) {
+  return h("input", { type: "number", name, step, required, inputmode: step === "any" ? "decimal" : "numeric", value, min, max });
+}
+
+// Refuses a norm that does not lie beyond the baseline in the direction;
+// returns the reason, or null.
+export function normProblem(baseline, norm, direction) {
+  if (!Number.isFinite(baseline) || !Number.isFinite(norm)) return "Vul nulmeting en norm in.";
+  const up = direction === "INCREASE";
+  if (up ? norm > baseline : norm < baseline) return null;
+  return up
+    ? "Vul nulmeting en norm in; de norm moet hoger zijn dan de nulmeting."
+    : "Vul nulmeting en norm in; de norm moet lager zijn dan de nulmeting.";
+}
+
+// The goal an indicator serves.
+export function goalChoice(w, value) {
+  return field("Bij doel", select("goal", (w.goals ?? []).map((g) => [g.id, g.statement.slice(0, 120)]),
+    { required: false, empty: "geen doel", value }), "Optioneel.");
 }
 
 export function defineIndicator(w, ctx) {
@@ -295,6 +329,9 @@ export function defineIndicator(w, ctx) {
       field("Nulmeting", number("baseline")),
       field("Norm", number("norm"), "Moet voorbij de nulmeting liggen, in de gekozen richting."),
       field("Richting", select("direction", pairs(DIRECTION))),
+      field("Soort", select("kind", pairs(INDICATOR_KIND), { value: "OUTCOME" }),
+        "Proces: hoe het werk gaat; prestatie: wat het oplevert; effect: wat het voor inwoners verandert."),
+      goalChoice(w),
     ],
     variables: (form) => {
       const baseline = Number(form.elements.baseline.value);
@@ -310,6 +347,7 @@ export function defineIndicator(w, ctx) {
       return {
         werkplaatsId: w.id, name: value(form, "name"), unit: value(form, "unit"),
         baseline, norm, direction: form.elements.direction.value,
+        kind: form.elements.kind.value, goalId: optional(form, "goal"),
       };
     },
   });

@@ -71,6 +71,10 @@ export const ITEM_KIND = {
   PARTNER: "partner",
   MEMBER: "lid",
   PHASE: "fase",
+  GOAL: "doel",
+  RISK: "risico",
+  JOURNEY: "klantreis",
+  CHECKLIST_ITEM: "checklistitem",
 };
 
 export const CHANGE = { ADDED: "nieuw", CHANGED: "gewijzigd", REMOVED: "verwijderd" };
@@ -115,6 +119,88 @@ export const EVENT = {
   MeasurementRecorded: "meting vastgelegd",
   PhaseAdvanced: "naar de volgende stap",
   CheckpointRecorded: "controlepunt vastgelegd",
+  ProblemRevised: "probleem gecorrigeerd",
+  SolutionRevised: "oplossing gecorrigeerd",
+  IndicatorRevised: "indicator gecorrigeerd",
+  GoalRecorded: "doel vastgelegd",
+  GoalRevised: "doel gecorrigeerd",
+  RiskRecorded: "risico vastgelegd",
+  RiskRevised: "risico bijgewerkt",
+  DecisionReviewed: "besluit herzien",
+  ActionProgressLogged: "voortgang van een actie vastgelegd",
+  ClientJourneyStarted: "klantreis begonnen",
+  JourneyStepAdded: "stap aan een klantreis toegevoegd",
+  JourneyStepAssessed: "stap van een klantreis beoordeeld",
+  ChecklistItemAdded: "checklistitem toegevoegd",
+  ChecklistItemAnswered: "checklistitem beantwoord",
 };
 
 export const eventText = (type) => EVENT[type] ?? type;
+
+// The method (method.graphql): step guides, goals, risks, the three
+// hulpmiddelen and reviews.
+
+// The hulpmiddelen of a step, and the view each opens.
+export const TOOL = {
+  CHECKLIST: ["Checklist kennis, houding en vaardigheden", "checklist"],
+  KLANTREIS: ["Klantreis", "klantreis"],
+  PDCA: ["PDCA-formulier", "pdca"],
+  GOALS: ["Doelen en resultaten", "doelen"],
+  RISKS: ["Risico's", "risicos"],
+  INDICATORS: ["Indicatoren", "evaluatie"],
+};
+
+export const INDICATOR_KIND = {
+  PROCESS: "procesindicator",
+  OUTPUT: "prestatie-indicator (output)",
+  OUTCOME: "effectindicator (outcome)",
+};
+
+export const RISK_LEVEL = { LOW: "laag", MEDIUM: "middel", HIGH: "hoog" };
+
+export const RISK_STATUS = {
+  OPEN: "open",
+  MITIGATED: "beperkt",
+  OCCURRED: "opgetreden",
+  CLOSED: "afgesloten",
+};
+
+export const CAPITAL = {
+  PSYCHOLOGICAL: "psychologisch kapitaal",
+  SOCIAL: "sociaal kapitaal",
+  SOCIETAL: "maatschappelijk kapitaal",
+};
+
+// The rungs of the Erkenningsregeling for social interventions.
+export const RECOGNITION = {
+  NOT_ASSESSED: "niet beoordeeld",
+  WELL_DESCRIBED: "goed beschreven",
+  WELL_FOUNDED: "goed onderbouwd",
+  EFFECTIVE_FIRST_INDICATIONS: "effectief volgens eerste aanwijzingen",
+  EFFECTIVE_GOOD_INDICATIONS: "effectief volgens goede aanwijzingen",
+  EFFECTIVE_STRONG_INDICATIONS: "effectief volgens sterke aanwijzingen",
+};
+
+export const REVIEW_OUTCOME = {
+  KEEP: "Handhaven",
+  REVISE: "Bijstellen",
+  RETIRE: "Intrekken",
+};
+
+export const QUALITY = { GOOD: "goed", ADEQUATE: "voldoende", POOR: "onvoldoende" };
+
+// The four judgements of a step in the client journey.
+export const JUDGEMENT = {
+  knowledge: "Kennis",
+  attitude: "Houding",
+  skills: "Vaardigheden",
+  clientCentred: "Cliëntgericht",
+};
+
+export const COMPETENCE = {
+  KNOWLEDGE: "Kennis",
+  ATTITUDE: "Houding",
+  SKILLS: "Vaardigheden",
+};
+
+export const ANSWER = { YES: "ja", PARTLY: "deels", NO: "nee" };

@@ -11,7 +11,10 @@ import {
   WERKPLAATS_FIELDS, VIEWS, abilities, header, overview, plan, decisions, evaluation, itemIndex,
 } from "./views.js";
 import { mutationForm } from "./forms.js";
-import { editAction, installDialog, openForm } from "./editor.js";
+import { installDialog, openForm } from "./editor.js";
+import { revise } from "./revise.js";
+import { goalsView, risksView, journeysView, checklistView, pdcaView } from "./method.js";
+import { today } from "./method-forms.js";
 import { timeline, showProvenance } from "./replay.js";
 import { audit } from "./audit.js";
 
@@ -22,6 +25,9 @@ const state = {
   me: null,
   werkplaats: null,
   view: null,
+  // The part of a view's path after its key: the action of a PDCA form.
+  item: null,
+  templates: [],
   presence: [],
   live: null,
   liveState: "",
@@ -31,11 +37,20 @@ const state = {
   mounted: null,
 };
 
-const LOAD = `query($id: ID!) { werkplaats(id: $id) { ${WERKPLAATS_FIELDS} } }`;
+// The decisions due for review are those of the browser's today.
+const LOAD = `query($id: ID!, $today: Date!) {
+  werkplaats(id: $id) { ${WERKPLAATS_FIELDS} reviewsDue(on: $today) { id } }
+  indicatorTemplates { key name unit direction kind about } }`;
+
+async function load(id) {
+  const data = await gql(LOAD, { id, today: today() });
+  if (data.werkplaats) state.templates = data.indicatorTemplates;
+  return data.werkplaats;
+}
 
 function route() {
-  const match = /^#\/w\/([^/]+)(?:\/([a-z]+))?/.exec(location.hash);
-  return match ? { id: match[1], view: match[2] ?? "overzicht" } : null;
+  const match = /^#\/w\/([^/]+)(?:\/([a-z]+)(?:\/([^/]+))?)?/.exec(location.hash);
+  return match ? { id: match[1], view: match[2] ?? "overzicht", item: match[3] ?? null } : null;
 }
 
 // A fault in the client is said out loud rather than leaving a page that
@@ -123,7 +138,7 @@ async function show({ focus = false } = {}) {
     stopLive();
     state.forms.clear();
     try {
-      state.werkplaats = (await gql(LOAD, { id: target.id })).werkplaats;
+      state.werkplaats = await load(target.id);
     } catch (error) {
       state.werkplaats = null;
       main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Niet beschikbaar"), h("p", {}, errorText(error)));
@@ -136,6 +151,7 @@ async function show({ focus = false } = {}) {
     startLive(target.id);
   }
   state.view = VIEWS.some(([key]) => key === target.view) ? target.view : "overzicht";
+  state.item = target.item;
   state.mounted = null;
   render();
   if (focus) document.getElementById("paginatitel")?.focus();
@@ -194,7 +210,9 @@ function context() {
     presence: state.presence,
     refresh,
     keep,
-    onEdit: (action) => editAction(action, state.werkplaats, context()),
+    onEdit: (action) => revise("action", action, state.werkplaats, context()),
+    edit: (kind, item) => revise(kind, item, state.werkplaats, context()),
+    templates: state.templates,
     setEditing,
     closeForm: () => document.getElementById("editor").close(),
     onProvenance: (d) => showProvenance(state.werkplaats.id, d, state.werkplaats.version),
@@ -226,7 +244,10 @@ function render() {
   // Keep the keyboard focus where it was across the re-render.
   const focused = main.contains(document.activeElement) ? document.activeElement.id : null;
   const ctx = context();
-  const views = { overzicht: overview, plan, besluiten: decisions, evaluatie: evaluation };
+  const views = {
+    overzicht: overview, doelen: goalsView, risicos: risksView, klantreis: journeysView, checklist: checklistView,
+    plan, pdca: (w, c) => pdcaView(w, c, state.item), besluiten: decisions, evaluatie: evaluation,
+  };
   let body;
   if (state.view === "tijdlijn" || state.view === "audit") {
     body = (state.view === "tijdlijn" ? timeline : audit)(w, ctx);
@@ -252,9 +273,9 @@ async function refresh() {
       again = false;
       const id = state.werkplaats?.id;
       if (!id) return;
-      const data = await gql(LOAD, { id }).catch(() => null);
-      if (data?.werkplaats && state.werkplaats?.id === id) {
-        state.werkplaats = data.werkplaats;
+      const werkplaats = await load(id).catch(() => null);
+      if (werkplaats && state.werkplaats?.id === id) {
+        state.werkplaats = werkplaats;
         render();
       }
     } while (again);

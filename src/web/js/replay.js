@@ -8,6 +8,7 @@ import { h, fill, formatDateTime, announce } from "./dom.js";
 import { ITEM_KIND, CHANGE, eventText } from "./labels.js";
 import { WERKPLAATS_FIELDS, header, overview, plan, decisions, evaluation, itemIndex } from "./views.js";
 import { openForm } from "./editor.js";
+import { goalsView, risksView, journeysView, checklistView } from "./method.js";
 
 const AS_OF = `query($id: ID!, $v: Int!, $from: Int!) {
   werkplaats(id: $id, asOfVersion: $v) { ${WERKPLAATS_FIELDS}
@@ -90,7 +91,8 @@ export function timeline(w, ctx) {
         h("ul", {}, step.items.map((item) => h("li", {},
           h("strong", { class: `badge change-${item.change.toLowerCase()}` }, CHANGE[item.change]), " ",
           `${ITEM_KIND[item.kind]}: ${names.get(item.id)?.replace(/^[^:]*: /, "") ?? item.id}`)))),
-      header(then, view, true), overview(then, view), plan(then, view), decisions(then, view), evaluation(then, view));
+      header(then, view, true), overview(then, view), goalsView(then, view), risksView(then, view),
+      journeysView(then, view), checklistView(then, view), plan(then, view), decisions(then, view), evaluation(then, view));
     // The header's title belongs to the live page; here it is a sub-heading.
     content.querySelector("#paginatitel")?.replaceWith(h("h2", {}, `${then.name} zoals het was`));
   }
