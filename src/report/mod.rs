@@ -1,10 +1,11 @@
 //! The evaluation report: one self-contained HTML page with the question,
-//! partners, phase history, a chart per indicator, every PDCA cycle, the
-//! decision log and the reflections per phase.
+//! partners, phase history, problems and solutions, client journeys, the
+//! checklist kennis, houding en vaardigheden, goals, risks, a chart per
+//! indicator, every PDCA cycle with its log, the decision log with its
+//! reviews and the reflections per phase.
 //!
-//! Rendering is pure over the read model plus a [`CycleHistory`] folded
-//! from the same events, so it is tested without a database; [`load`] is
-//! the one place that reads the store. The page has no external assets
+//! Rendering is pure over the read model, so it is tested without a
+//! database; [`load`] is the one place that reads the store. The page has no external assets
 //! (inline CSS and SVG only) because municipal networks block CDNs and
 //! evaluators open the file offline. Interface text is Dutch.
 
@@ -12,84 +13,22 @@ mod chart;
 pub mod cli;
 mod load;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::app::WerkplaatsAt;
-use crate::domain::{ActOutcome, ActionStatus, Direction, Event, Methodology, PartnerKind, Role};
-use crate::projections::{Recorded, WerkplaatsView};
+use crate::domain::{
+    ActOutcome, ActionStatus, ChecklistAnswerValue, Competence, Direction, EmpowermentCapital,
+    EvidenceBasis, IndicatorKind, Methodology, PartnerKind, Perspective, Quality,
+    RecognitionLevel, ReviewOutcome, RiskLevel, RiskStatus, Role,
+};
+use crate::projections::{ActionView, CycleView, WerkplaatsView};
 
 pub use chart::{line_chart, text_alternative};
 pub use load::load;
-
-/// One PDCA cycle of an action, as the events tell it.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Cycle {
-    pub number: u32,
-    pub started_at: Option<DateTime<Utc>>,
-    /// Findings of the Check steps of this cycle, oldest first.
-    pub findings: Vec<String>,
-    pub outcome: Option<ActOutcome>,
-    pub rationale: Option<String>,
-    pub concluded_at: Option<DateTime<Utc>>,
-}
-
-/// Every cycle of every action. The read model keeps only the current
-/// cycle and drops the Act rationale, so the report folds its own history
-/// from the events rather than widening the shared projection.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CycleHistory {
-    by_action: HashMap<Uuid, Vec<Cycle>>,
-}
-
-impl CycleHistory {
-    pub fn apply(&mut self, recorded: Recorded<'_>) {
-        match recorded.event {
-            Event::ActionStarted(e) => {
-                self.by_action.entry(e.action_id).or_default().push(Cycle {
-                    number: e.cycle,
-                    started_at: Some(recorded.recorded_at),
-                    ..Cycle::default()
-                });
-            }
-            Event::ActionChecked(e) => {
-                self.current(e.action_id)
-                    .findings
-                    .push(e.findings.to_string());
-            }
-            Event::ActionConcluded(e) => {
-                let cycle = self.current(e.action_id);
-                cycle.outcome = Some(e.outcome);
-                cycle.rationale = Some(e.rationale.to_string());
-                cycle.concluded_at = Some(recorded.recorded_at);
-            }
-            _ => {}
-        }
-    }
-
-    /// The cycles of `action`, oldest first.
-    pub fn of(&self, action: &Uuid) -> &[Cycle] {
-        self.by_action.get(action).map_or(&[], Vec::as_slice)
-    }
-
-    /// The cycle a Check or Act belongs to. The rules allow neither before
-    /// a Do, but a report must not lose a step of an odd stream: it then
-    /// opens cycle 1.
-    fn current(&mut self, action: Uuid) -> &mut Cycle {
-        let cycles = self.by_action.entry(action).or_default();
-        if cycles.is_empty() {
-            cycles.push(Cycle {
-                number: 1,
-                ..Cycle::default()
-            });
-        }
-        let last = cycles.len() - 1;
-        &mut cycles[last]
-    }
-}
 
 /// HTML-escapes text for element content and quoted attribute values.
 pub fn escape(text: &str) -> String {
@@ -183,6 +122,117 @@ fn outcome_name(outcome: ActOutcome) -> &'static str {
     }
 }
 
+fn perspective_name(perspective: Perspective) -> &'static str {
+    match perspective {
+        Perspective::Client => "perspectief van de cliënt",
+        Perspective::Professional => "perspectief van de professional",
+        Perspective::Policy => "beleidsperspectief",
+        Perspective::Data => "wat de cijfers zeggen",
+    }
+}
+
+fn basis_name(basis: EvidenceBasis) -> &'static str {
+    match basis {
+        EvidenceBasis::Casuistry => "casuïstiek",
+        EvidenceBasis::Science => "wetenschap",
+        EvidenceBasis::Practice => "praktijk",
+    }
+}
+
+fn capital_name(capital: EmpowermentCapital) -> &'static str {
+    match capital {
+        EmpowermentCapital::Psychological => "psychologisch kapitaal",
+        EmpowermentCapital::Social => "sociaal kapitaal",
+        EmpowermentCapital::Societal => "maatschappelijk kapitaal",
+    }
+}
+
+fn recognition_name(recognition: RecognitionLevel) -> &'static str {
+    match recognition {
+        RecognitionLevel::NotAssessed => "niet beoordeeld",
+        RecognitionLevel::WellDescribed => "goed beschreven",
+        RecognitionLevel::WellFounded => "goed onderbouwd",
+        RecognitionLevel::EffectiveFirstIndications => "effectief volgens eerste aanwijzingen",
+        RecognitionLevel::EffectiveGoodIndications => "effectief volgens goede aanwijzingen",
+        RecognitionLevel::EffectiveStrongIndications => "effectief volgens sterke aanwijzingen",
+    }
+}
+
+fn indicator_kind_name(kind: IndicatorKind) -> &'static str {
+    match kind {
+        IndicatorKind::Process => "procesindicator",
+        IndicatorKind::Output => "prestatie-indicator (output)",
+        IndicatorKind::Outcome => "effectindicator (outcome)",
+    }
+}
+
+fn risk_level_name(level: RiskLevel) -> &'static str {
+    match level {
+        RiskLevel::Low => "laag",
+        RiskLevel::Medium => "middel",
+        RiskLevel::High => "hoog",
+    }
+}
+
+fn risk_status_name(status: RiskStatus) -> &'static str {
+    match status {
+        RiskStatus::Open => "open",
+        RiskStatus::Mitigated => "beperkt",
+        RiskStatus::Occurred => "opgetreden",
+        RiskStatus::Closed => "afgesloten",
+    }
+}
+
+fn quality_name(quality: Option<Quality>) -> &'static str {
+    match quality {
+        Some(Quality::Good) => "goed",
+        Some(Quality::Adequate) => "voldoende",
+        Some(Quality::Poor) => "onvoldoende",
+        None => "niet beoordeeld",
+    }
+}
+
+fn competence_name(competence: Competence) -> &'static str {
+    match competence {
+        Competence::Knowledge => "Kennis",
+        Competence::Attitude => "Houding",
+        Competence::Skills => "Vaardigheden",
+    }
+}
+
+fn answer_name(answer: ChecklistAnswerValue) -> &'static str {
+    match answer {
+        ChecklistAnswerValue::Yes => "ja",
+        ChecklistAnswerValue::Partly => "deels",
+        ChecklistAnswerValue::No => "nee",
+    }
+}
+
+fn review_outcome_name(outcome: ReviewOutcome) -> &'static str {
+    match outcome {
+        ReviewOutcome::Keep => "handhaven",
+        ReviewOutcome::Revise => "bijstellen",
+        ReviewOutcome::Retire => "intrekken",
+    }
+}
+
+/// The name of a partner, escaped; `none` (HTML) when there is none.
+fn partner_name(view: &WerkplaatsView, id: Option<Uuid>, none: &str) -> String {
+    match id {
+        Some(id) => escape(&view.partner(&id).map_or_else(|| id.to_string(), |p| p.name.clone())),
+        None => none.to_owned(),
+    }
+}
+
+/// `items` as an HTML list, or `empty` (HTML) when there are none.
+fn list(items: Vec<String>, empty: &str) -> String {
+    if items.is_empty() {
+        return empty.to_owned();
+    }
+    let items: Vec<String> = items.iter().map(|i| format!("<li>{i}</li>")).collect();
+    format!("<ul>{}</ul>", items.concat())
+}
+
 /// What an id in `basedOn` or `supersedes` refers to, in words.
 fn item_name(view: &WerkplaatsView, id: &Uuid) -> String {
     if let Some(p) = view.problem(id) {
@@ -197,6 +247,14 @@ fn item_name(view: &WerkplaatsView, id: &Uuid) -> String {
         format!("indicator “{}”", i.name)
     } else if let Some(p) = view.partner(id) {
         format!("partner “{}”", p.name)
+    } else if let Some(g) = view.goal(id) {
+        format!("doel “{}”", g.statement)
+    } else if let Some(r) = view.risk(id) {
+        format!("risico “{}”", r.title)
+    } else if let Some(j) = view.journey(id) {
+        format!("klantreis “{}”", j.title)
+    } else if let Some(c) = view.checklist_item(id) {
+        format!("checklistvraag “{}”", c.statement)
     } else {
         id.to_string()
     }
@@ -206,12 +264,13 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margi
 padding:0 1rem;color:#1b1b1b;line-height:1.5}h1,h2,h3{line-height:1.25}\
 table{border-collapse:collapse;width:100%;margin:0.5rem 0 1rem}\
 th,td{border:1px solid #888;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}\
-th{background:#eee}figure{margin:0 0 1rem}figcaption{font-size:0.95rem}\
+th{background:#eee}caption{text-align:left;font-weight:bold;padding:0.3rem 0}\
+td.open{font-style:italic;color:#6b1d1d}figure{margin:0 0 1rem}figcaption{font-size:0.95rem}\
 .besluit,.actie{border-left:4px solid #1a4f8b;padding-left:1rem;margin-bottom:1.5rem}\
 .vervangen{border-left-style:dashed}.meta{color:#444;font-size:0.9rem}";
 
 /// The whole report as an HTML document.
-pub fn render(at: &WerkplaatsAt, cycles: &CycleHistory) -> String {
+pub fn render(at: &WerkplaatsAt) -> String {
     let view = &at.view;
     let mut html = String::new();
     let _ = write!(
@@ -232,8 +291,14 @@ pub fn render(at: &WerkplaatsAt, cycles: &CycleHistory) -> String {
     question(&mut html, view);
     partners(&mut html, at);
     phase_history(&mut html, view);
+    problems(&mut html, view);
+    solutions(&mut html, view);
+    journeys(&mut html, view);
+    checklist(&mut html, view);
+    goals(&mut html, view);
+    risks(&mut html, view);
     indicators(&mut html, view);
-    actions(&mut html, at, cycles);
+    actions(&mut html, at);
     decisions(&mut html, at);
     reflections(&mut html, at);
     html.push_str("</main>\n</body>\n</html>\n");
