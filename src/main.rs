@@ -1,4 +1,5 @@
-//! `werkplaats`: serve, migrate, print the schema.
+//! `werkplaats`: serve, migrate, print the schema, export, verify, report
+//! and rebuild read models.
 
 use std::path::PathBuf;
 
@@ -37,6 +38,21 @@ enum Command {
     Verify(werkplaats::trail::cli::VerifyArgs),
     /// Write the evaluation report of a werkplaats as one self-contained HTML file.
     Report(werkplaats::report::cli::ReportArgs),
+    /// Rebuild a read model from the events.
+    Rebuild {
+        #[command(subcommand)]
+        model: ReadModel,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReadModel {
+    /// The library (wat werkt): every lesson of every werkplaats that shares.
+    Library {
+        /// PostgreSQL holding the event store.
+        #[arg(long, env = "DATABASE_URL", default_value = werkplaats::config::DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 #[tokio::main]
@@ -48,6 +64,24 @@ async fn main() -> anyhow::Result<()> {
         Command::Export(args) => werkplaats::trail::cli::run_export(args).await?,
         Command::Verify(args) => werkplaats::trail::cli::run_verify(args)?,
         Command::Report(args) => werkplaats::report::cli::run_report(args).await?,
+        Command::Rebuild {
+            model: ReadModel::Library { database_url },
+        } => {
+            let store = EventStore::connect(&database_url, 2).await?;
+            store.migrate().await?;
+            let notifier = werkplaats::store::Notifier::start(&store);
+            let (admin_token, _) = werkplaats::app::generate_token();
+            let app = werkplaats::app::App::new(store, notifier, &admin_token);
+            let bar = werkplaats::progress::bar(0, "bibliotheek");
+            let lessons = app
+                .rebuild_library(|done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                })
+                .await?;
+            bar.finish_and_clear();
+            println!("library rebuilt: {lessons} lessons");
+        }
         Command::Migrate(config) => {
             settings.log();
             let store = EventStore::connect(&config.database_url, 2).await?;

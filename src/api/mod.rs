@@ -14,6 +14,7 @@ mod enums;
 pub mod error;
 mod export;
 pub mod http;
+mod library;
 mod limits;
 mod live;
 mod method;
@@ -30,11 +31,15 @@ use async_graphql::{Context, MergedObject, Schema};
 use crate::app::{App, Caller, RateLimiter};
 use crate::config::Config;
 
-pub use query::Query;
 pub use subscription::SubscriptionRoot;
 
 // Those that run a domain command come from `commands` (one module each);
 // presence and token rotation decide nothing and live beside them.
+/// Every read: the core contract's and the library's.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct Query(query::CoreQuery, library::LibraryQuery);
+
 /// Every mutation: the core contract's and those of later contracts.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
@@ -81,7 +86,7 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
     // async-graphql's own limit on nesting, which counts fragment spreads
     // as levels too; ours walks the document the same way.
     let max_nesting = limits.max_depth * 2;
-    let mut builder = Schema::build(Query, Mutation::default(), SubscriptionRoot)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(max_nesting)

@@ -10,10 +10,12 @@ use super::types::{Member, Werkplaats};
 use crate::app::{App, AsOf};
 use crate::domain::INDICATOR_TEMPLATES;
 
-pub struct Query;
+/// The core contract's reads.
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[Object]
-impl Query {
+impl CoreQuery {
     /// A werkplaats now, or exactly as it was after event `asOfVersion` or
     /// at moment `asOfTime` (give at most one). A werkplaats the caller may
     /// not see answers as one that does not exist.

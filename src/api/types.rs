@@ -741,6 +741,10 @@ impl Werkplaats {
     ) -> Result<Verification> {
         checkpoint::verify_checkpoints(ctx, &self.0, checkpoints).await
     }
+    /// Whether its lessons are shared with every werkplaats (wat werkt).
+    async fn shares_lessons(&self) -> bool {
+        self.0.view.shares_lessons
+    }
     /// One entry per step forward, in order.
     async fn phase_history(&self) -> Vec<method::PhaseTransition> {
         self.0

@@ -7,12 +7,14 @@ use uuid::Uuid;
 
 use super::checkpoints::with_head;
 use super::heads::WriteHead;
+use super::library::library_change;
 use super::load::{decode, Loaded};
 use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
 use crate::domain::{decide, Actor, Command, CreateWerkplaats, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{
-    AccessChange, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent, StreamChanged,
+    stamp, AccessChange, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent,
+    StreamChanged,
 };
 
 /// How often a command is decided again after losing the race for its
@@ -160,8 +162,33 @@ impl App {
                     };
                 }
             };
+            if decided.events.is_empty() {
+                // Nothing to change: the answer is the werkplaats as it is.
+                let Some(head) = head else {
+                    return Err(AppError::Internal(anyhow::anyhow!(
+                        "a creation appends events"
+                    )));
+                };
+                let werkplaats = head.at.clone();
+                let version = head.state.version;
+                self.heads.keep(stream_id, head);
+                return Ok(Executed {
+                    werkplaats,
+                    events: Vec::new(),
+                    version,
+                    token: None,
+                });
+            }
             let (token, member) = issue_token(&decided);
             let access = access_changes(&decided);
+            let recorded_at = stamp(head.as_ref().map(|h| &h.head));
+            let library = library_change(
+                head.as_ref(),
+                &decided.events,
+                state.version + 1,
+                actor,
+                recorded_at,
+            )?;
             let request = AppendRequest {
                 stream_id,
                 expected_version: state.version,
@@ -171,6 +198,8 @@ impl App {
                 events: decided.events.iter().map(new_event).collect(),
                 members: member.iter().cloned().collect(),
                 access: access.clone(),
+                recorded_at: Some(recorded_at),
+                library,
             };
             let on = head.as_ref().map(|h| h.head.clone());
             match self.store.append_on(request, on).await {

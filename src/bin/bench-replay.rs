@@ -401,6 +401,8 @@ async fn append(
             events: events.iter().map(new_event).collect(),
             members,
             access: Vec::new(),
+            recorded_at: None,
+            library: None,
         })
         .await
         .map_err(|e| anyhow::anyhow!("append failed: {e:?}"))?;

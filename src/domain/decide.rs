@@ -42,6 +42,17 @@ pub struct Decided {
     pub identity: Option<MemberIdentity>,
 }
 
+impl Decided {
+    /// A command that changes nothing: it is answered with the current state.
+    pub fn nothing() -> Decided {
+        Decided {
+            events: Vec::new(),
+            profile: None,
+            identity: None,
+        }
+    }
+}
+
 impl From<Event> for Decided {
     fn from(event: Event) -> Self {
         Decided {

@@ -73,6 +73,8 @@ pub struct State {
     pub journeys: HashMap<Uuid, JourneyState>,
     /// The checklist: the standard items and the werkplaats's own.
     pub checklist: HashSet<Uuid>,
+    /// Whether its lessons are in the library.
+    pub shares_lessons: bool,
 }
 
 impl State {

@@ -8,6 +8,7 @@
 
 mod decision_log;
 mod evaluation;
+mod library;
 mod method;
 mod plan;
 
@@ -23,6 +24,7 @@ use crate::domain::{
 
 pub use decision_log::{DecisionView, ReviewView};
 pub use evaluation::{EvaluationSummary, IndicatorView, MeasurementView};
+pub use library::{lessons, LessonIndicator, LessonSolution, LessonSource, LessonView};
 pub use method::{
     ChecklistAnswerView, ChecklistItemView, GoalView, JourneyStepView, JourneyView, RiskView,
 };
@@ -139,6 +141,8 @@ pub struct WerkplaatsView {
     pub journeys: Vec<JourneyView>,
     /// The standard checklist items first, then the werkplaats's own.
     pub checklist: Vec<ChecklistItemView>,
+    /// Whether its lessons are in the library.
+    pub shares_lessons: bool,
     /// Where each item sits in its list, by id.
     index: HashMap<Uuid, usize>,
 }
@@ -191,6 +195,7 @@ impl WerkplaatsView {
             risks: Vec::new(),
             journeys: Vec::new(),
             checklist,
+            shares_lessons: false,
             index,
         })
     }
@@ -299,6 +304,8 @@ impl WerkplaatsView {
                 }
             }
             Event::DecisionReviewed(e) => decision_log::review(self, e, recorded),
+            Event::LessonsShared(_) => self.shares_lessons = true,
+            Event::LessonsUnshared(_) => self.shares_lessons = false,
             Event::GoalRecorded(_)
             | Event::GoalRevised(_)
             | Event::RiskRecorded(_)

@@ -12,13 +12,15 @@
 //! Commands for different streams that arrive while an earlier group is
 //! being written share one call, and so one transaction and one commit
 //! ([`commit`](super::commit)). Commands that also write members or access
-//! changes (invitations, removals, sign-in links) are rare and take a
-//! transaction of their own.
+//! changes (invitations, removals, sign-in links), or the lessons of a
+//! werkplaats that shares them, are rare and take a transaction of their
+//! own.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::library::{write_lessons, LibraryWrite};
 use super::members::{announce, insert_token, write_access, AccessChange};
 use super::{chain, EventStore, StoreError};
 use crate::timestamp;
@@ -54,6 +56,19 @@ pub struct AppendRequest {
     pub members: Vec<MemberRecord>,
     /// Changes to who may act as a member, e.g. a removed member's tokens.
     pub access: Vec<AccessChange>,
+    /// When the events happen; `None` is now. The store moves it up to the
+    /// head's time when that is later.
+    pub recorded_at: Option<DateTime<Utc>>,
+    /// The werkplaats's lessons after the events, when they change.
+    pub library: Option<LibraryWrite>,
+}
+
+/// When events appended on `head` now are recorded: recordedAt never
+/// decreases within a stream, even across instances whose clocks disagree
+/// a little.
+pub fn stamp(head: Option<&Head>) -> DateTime<Utc> {
+    let now = timestamp::now();
+    head.map_or(now, |h| h.recorded_at.max(now))
 }
 
 /// The last event of a stream as the command saw it: the next event chains
@@ -110,10 +125,10 @@ pub(super) struct Prepared {
 
 impl Prepared {
     fn new(request: AppendRequest, head: Option<Head>) -> Prepared {
-        // recordedAt never decreases within a stream, even across instances
-        // whose clocks disagree a little.
-        let now = timestamp::now();
-        let recorded_at = head.as_ref().map_or(now, |h| h.recorded_at.max(now));
+        let recorded_at = match request.recorded_at {
+            Some(at) => head.as_ref().map_or(at, |h| h.recorded_at.max(at)),
+            None => stamp(head.as_ref()),
+        };
         let head_hash = head.map(|h| h.hash);
         let mut prev = head_hash.clone();
         let hashes = (request.expected_version + 1..)
@@ -143,8 +158,10 @@ impl Prepared {
 
     /// Whether it writes more than events, and so needs a transaction of
     /// its own.
-    fn writes_members(&self) -> bool {
-        !self.request.members.is_empty() || !self.request.access.is_empty()
+    fn writes_more(&self) -> bool {
+        !self.request.members.is_empty()
+            || !self.request.access.is_empty()
+            || self.request.library.is_some()
     }
 
     pub(super) fn outcome(&self, row: &Outcome) -> Result<Appended, AppendError> {
@@ -216,17 +233,18 @@ impl EventStore {
         head: Option<Head>,
     ) -> Result<Appended, AppendError> {
         let prepared = Prepared::new(request, head);
-        if prepared.writes_members() {
-            let appended = self.append_with_members(&prepared).await;
+        if prepared.writes_more() {
+            let appended = self.append_in_transaction(&prepared).await;
             duplicate_or(&self.pool, &prepared, appended).await
         } else {
             self.committer().submit(prepared).await
         }
     }
 
-    /// Events and members in one transaction. Revocations are announced
-    /// inside it, so that the announcement cannot get lost after the commit.
-    async fn append_with_members(&self, prepared: &Prepared) -> Result<Appended, AppendError> {
+    /// Events with members, access changes or lessons, in one transaction.
+    /// Revocations are announced inside it, so that the announcement cannot
+    /// get lost after the commit.
+    async fn append_in_transaction(&self, prepared: &Prepared) -> Result<Appended, AppendError> {
         let mut tx = self.pool.begin().await?;
         let rows = write_group(&mut *tx, &[prepared], true).await?;
         let row = rows
@@ -259,6 +277,11 @@ impl EventStore {
             if let Some(member_id) = change.revoked() {
                 announce(&mut tx, member_id).await?;
             }
+        }
+        if let (Some(library), Appended::Committed { last_version, .. }) =
+            (&request.library, &appended)
+        {
+            write_lessons(&mut tx, library, *last_version).await?;
         }
         tx.commit().await?;
         Ok(appended)

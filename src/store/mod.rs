@@ -12,6 +12,7 @@
 mod append;
 mod chain;
 mod commit;
+mod library;
 mod members;
 mod notify;
 mod read;
@@ -26,8 +27,9 @@ use uuid::Uuid;
 
 use commit::Committer;
 
-pub use append::{AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent};
+pub use append::{stamp, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent};
 pub use chain::event_hash;
+pub use library::{LessonQuery, LessonRow, LibraryRebuild, LibraryWrite};
 pub use members::{AccessChange, TokenOwner, ACCESS_CHANNEL};
 pub use notify::{
     until_changed, AccessWake, Notifier, StreamChanged, Wake, CHANNEL, PRESENCE_CHANNEL,

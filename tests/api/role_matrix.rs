@@ -84,7 +84,7 @@ const JOURNEY: &str = "journey { id } step { id } version";
 /// member, never the admin, who is no member) and `trust.graphql` plus our
 /// `linkIdentity`. `rotateToken` acts on the caller's own token, so a
 /// member of another werkplaats may send it too.
-const MATRIX: [Row; 37] = [
+const MATRIX: [Row; 38] = [
     // | `createWerkplaats` | admin |
     Row {
         name: "createWerkplaats",
@@ -311,6 +311,13 @@ const MATRIX: [Row; 37] = [
         input: Some("AnswerChecklistItemInput"),
         select: "item { id } version",
         allowed: PLANNERS,
+    },
+    // library.graphql: "FACILITATOR".
+    Row {
+        name: "shareLessons",
+        input: Some("ShareLessonsInput"),
+        select: "sharesLessons version",
+        allowed: FACILITATOR,
     },
     // trust.graphql: "any member" (the caller's own token).
     Row {
@@ -843,6 +850,7 @@ impl Fixture {
                 "partnerId": self.partner,
                 "answer": "PARTLY",
             }),
+            "shareLessons" => json!({"werkplaatsId": wp, "share": true}),
             other => panic!("no input for {other}"),
         }
     }

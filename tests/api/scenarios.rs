@@ -174,6 +174,12 @@ async fn every_method_scenario_passes() {
     run_all(&scenario_dir().join("method")).await;
 }
 
+/// The library issue's scenarios: lessons shared across werkplaatsen.
+#[tokio::test]
+async fn every_library_scenario_passes() {
+    run_all(&scenario_dir().join("library")).await;
+}
+
 #[test]
 fn the_matcher_is_strict_where_the_contract_is() {
     let expected = serde_json::json!({"a": [1, {"b": 0.3888888889}]});

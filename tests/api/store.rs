@@ -78,6 +78,8 @@ fn request(stream: Uuid, expected: i64, command_id: Uuid, events: Vec<NewEvent>)
         events,
         members: Vec::new(),
         access: Vec::new(),
+        recorded_at: None,
+        library: None,
     }
 }
 

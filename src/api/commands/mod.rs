@@ -99,6 +99,9 @@ mutations! {
         add_checklist_item::AddChecklistItemMutation,
         answer_checklist_item::AnswerChecklistItemMutation,
     },
+    Library {
+        share_lessons::ShareLessonsMutation,
+    },
 }
 
 /// A client's command id: a UUID as given, any other string hashed to one.

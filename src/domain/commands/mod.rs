@@ -166,4 +166,5 @@ registry! {
     assess_journey_step: AssessJourneyStep => JourneyStepAssessed;
     add_checklist_item: AddChecklistItem => ChecklistItemAdded;
     answer_checklist_item: AnswerChecklistItem => ChecklistItemAnswered;
+    share_lessons: ShareLessons => LessonsShared, LessonsUnshared;
 }
