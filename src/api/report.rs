@@ -24,7 +24,7 @@ pub(super) async fn report(
         Err(refused) => return refused,
     };
     match report::load(state.app.store(), id, |_| {}, |_| {}).await {
-        Ok(Some((at, cycles))) => Html(report::render(&at, &cycles)).into_response(),
+        Ok(Some(at)) => Html(report::render(&at)).into_response(),
         Ok(None) => not_found(),
         Err(error) => internal(error),
     }

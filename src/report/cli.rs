@@ -36,10 +36,10 @@ pub async fn run_report(args: ReportArgs) -> anyhow::Result<()> {
     )
     .await?;
     bar.finish_and_clear();
-    let Some((at, cycles)) = loaded else {
+    let Some(at) = loaded else {
         anyhow::bail!("werkplaats {} does not exist", args.werkplaats);
     };
-    let html = super::render(&at, &cycles);
+    let html = super::render(&at);
     match &args.output {
         Some(path) => std::fs::write(path, html)?,
         None => {

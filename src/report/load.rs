@@ -1,11 +1,9 @@
 //! Reading what the report needs from the store: the werkplaats folded at
-//! its head, and the cycle history folded from the same events in the
-//! same pass.
+//! its head, with the names of its members.
 
 use anyhow::Context;
 use uuid::Uuid;
 
-use super::CycleHistory;
 use crate::app::WerkplaatsAt;
 use crate::domain::Event;
 use crate::projections::{Recorded, WerkplaatsView};
@@ -14,7 +12,7 @@ use crate::store::EventStore;
 /// Events per read; keeps memory flat for long streams.
 const BATCH: i64 = 5_000;
 
-/// The werkplaats `id` at its head with its cycle history; `None` when it
+/// The werkplaats `id` at its head; `None` when it
 /// does not exist. `total` is told the number of events once it is known,
 /// `step` after every batch with the events folded so far, for a progress
 /// bar. Callers check visibility first.
@@ -23,13 +21,12 @@ pub async fn load(
     id: Uuid,
     mut total: impl FnMut(u64),
     mut step: impl FnMut(u64),
-) -> anyhow::Result<Option<(WerkplaatsAt, CycleHistory)>> {
+) -> anyhow::Result<Option<WerkplaatsAt>> {
     let Some(head) = store.stream_version(id).await? else {
         return Ok(None);
     };
     total(u64::try_from(head).unwrap_or(0));
     let mut view: Option<WerkplaatsView> = None;
-    let mut cycles = CycleHistory::default();
     let mut after = 0;
     while after < head {
         let batch = store.read_stream(id, after, head, BATCH).await?;
@@ -54,7 +51,6 @@ pub async fn load(
                     )
                 }
             }
-            cycles.apply(recorded);
         }
         step(u64::try_from(after).unwrap_or(0));
     }
@@ -62,5 +58,5 @@ pub async fn load(
         return Ok(None);
     };
     let names = store.member_names(id).await?;
-    Ok(Some((WerkplaatsAt { view, names }, cycles)))
+    Ok(Some(WerkplaatsAt { view, names }))
 }

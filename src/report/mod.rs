@@ -22,8 +22,8 @@ use uuid::Uuid;
 use crate::app::WerkplaatsAt;
 use crate::domain::{
     ActOutcome, ActionStatus, ChecklistAnswerValue, Competence, Direction, EmpowermentCapital,
-    EvidenceBasis, IndicatorKind, Methodology, PartnerKind, Perspective, Quality,
-    RecognitionLevel, ReviewOutcome, RiskLevel, RiskStatus, Role,
+    EvidenceBasis, IndicatorKind, Methodology, PartnerKind, Perspective, Quality, RecognitionLevel,
+    ReviewOutcome, RiskLevel, RiskStatus, Role,
 };
 use crate::projections::{ActionView, CycleView, WerkplaatsView};
 
@@ -219,7 +219,11 @@ fn review_outcome_name(outcome: ReviewOutcome) -> &'static str {
 /// The name of a partner, escaped; `none` (HTML) when there is none.
 fn partner_name(view: &WerkplaatsView, id: Option<Uuid>, none: &str) -> String {
     match id {
-        Some(id) => escape(&view.partner(&id).map_or_else(|| id.to_string(), |p| p.name.clone())),
+        Some(id) => escape(
+            &view
+                .partner(&id)
+                .map_or_else(|| id.to_string(), |p| p.name.clone()),
+        ),
         None => none.to_owned(),
     }
 }
@@ -373,6 +377,270 @@ fn phase_history(html: &mut String, view: &WerkplaatsView) {
     html.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+fn problems(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Problemen</h2>\n");
+    if view.problems.is_empty() {
+        html.push_str("<p>Nog geen problemen.</p>\n");
+    }
+    for problem in &view.problems {
+        let _ = write!(
+            html,
+            "<article class=\"probleem\">\n<h3>{}</h3>\n<p class=\"meta\">Vanuit het {}</p>\n<p>{}</p>\n</article>\n",
+            escape(&problem.title),
+            perspective_name(problem.perspective),
+            escape(&problem.description),
+        );
+    }
+    html.push_str("</section>\n");
+}
+
+fn solutions(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Oplossingen</h2>\n");
+    if view.solutions.is_empty() {
+        html.push_str("<p>Nog geen oplossingen.</p>\n");
+    }
+    for solution in &view.solutions {
+        let basis: Vec<&str> = solution.basis.iter().map(|b| basis_name(*b)).collect();
+        let capitals: Vec<String> = solution
+            .capitals
+            .iter()
+            .map(|c| capital_name(*c).to_owned())
+            .collect();
+        let addresses: Vec<String> = solution
+            .addresses
+            .iter()
+            .map(|id| escape(&item_name(view, id)))
+            .collect();
+        let _ = write!(
+            html,
+            "<article class=\"oplossing\">\n<h3>{}</h3>\n<p>{}</p>\n<dl>\n\
+             <dt>Onderbouwd met</dt><dd>{}</dd>\n\
+             <dt>Investeert in</dt><dd>{}</dd>\n\
+             <dt>Erkenning</dt><dd>{}</dd>\n\
+             <dt>Pakt aan</dt><dd>{}</dd>\n</dl>\n</article>\n",
+            escape(&solution.title),
+            escape(&solution.description),
+            if basis.is_empty() {
+                "–".to_owned()
+            } else {
+                basis.join(", ")
+            },
+            list(capitals, "geen kapitaal genoemd"),
+            recognition_name(solution.recognition),
+            list(addresses, "geen probleem genoemd"),
+        );
+    }
+    html.push_str("</section>\n");
+}
+
+fn journeys(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Klantreizen</h2>\n");
+    if view.journeys.is_empty() {
+        html.push_str("<p>Nog geen klantreizen.</p>\n");
+    }
+    for journey in &view.journeys {
+        let title = escape(&journey.title);
+        let _ = write!(
+            html,
+            "<article class=\"klantreis\">\n<h3>{title}</h3>\n<p>{}</p>\n",
+            escape(&journey.situation),
+        );
+        if journey.steps.is_empty() {
+            html.push_str("<p>Nog geen stappen.</p>\n</article>\n");
+            continue;
+        }
+        let _ = write!(
+            html,
+            "<table>\n<caption>Stappen van de klantreis “{title}”, in volgorde</caption>\n\
+             <thead><tr><th scope=\"col\">Stap</th><th scope=\"col\">Omschrijving</th>\
+             <th scope=\"col\">Partner</th><th scope=\"col\">Dagen</th>\
+             <th scope=\"col\">Kennis</th><th scope=\"col\">Houding</th>\
+             <th scope=\"col\">Vaardigheden</th><th scope=\"col\">Klantgerichtheid</th>\
+             <th scope=\"col\">Knelpunt</th></tr></thead>\n<tbody>\n",
+        );
+        for (n, step) in journey.steps.iter().enumerate() {
+            let _ = writeln!(
+                html,
+                "<tr><th scope=\"row\">{}. {}</th><td>{}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                n + 1,
+                escape(&step.title),
+                escape(&step.description),
+                partner_name(view, step.partner, "–"),
+                step.days.map_or("onbekend".to_owned(), |d| d.to_string()),
+                quality_name(step.knowledge),
+                quality_name(step.attitude),
+                quality_name(step.skills),
+                quality_name(step.client_centred),
+                escape(step.bottleneck.as_deref().unwrap_or("–")),
+            );
+        }
+        let unknown = journey.steps.iter().filter(|s| s.days.is_none()).count();
+        let total = match journey.total_days() {
+            None => "onbekend".to_owned(),
+            Some(days) if unknown > 0 => format!(
+                "{days}, zonder {unknown} {} waarvan het aantal dagen onbekend is",
+                if unknown == 1 { "stap" } else { "stappen" }
+            ),
+            Some(days) => days.to_string(),
+        };
+        let _ = write!(
+            html,
+            "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"3\">Totaal dagen</th>\
+             <td colspan=\"6\">{total}</td></tr></tfoot>\n</table>\n</article>\n",
+        );
+    }
+    html.push_str("</section>\n");
+}
+
+fn checklist(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Checklist kennis, houding en vaardigheden</h2>\n");
+    if view.partners.is_empty() {
+        html.push_str("<p>Nog geen partners, dus nog geen antwoorden.</p>\n");
+    }
+    for competence in [
+        Competence::Knowledge,
+        Competence::Attitude,
+        Competence::Skills,
+    ] {
+        let items: Vec<_> = view
+            .checklist
+            .iter()
+            .filter(|item| item.competence == competence)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let name = competence_name(competence);
+        let expected = items.len() * view.partners.len();
+        let given = items
+            .iter()
+            .flat_map(|item| &item.answers)
+            .filter(|a| view.partner(&a.partner).is_some())
+            .count();
+        let _ = writeln!(html, "<h3>{name}</h3>");
+        if expected > 0 {
+            let _ = writeln!(
+                html,
+                "<p class=\"meta\">{given} van {expected} antwoorden gegeven.</p>"
+            );
+        }
+        let _ = write!(
+            html,
+            "<table>\n<caption>{name}: antwoord per stelling en partner</caption>\n\
+             <thead><tr><th scope=\"col\">Stelling</th>",
+        );
+        for partner in &view.partners {
+            let _ = write!(html, "<th scope=\"col\">{}</th>", escape(&partner.name));
+        }
+        html.push_str("</tr></thead>\n<tbody>\n");
+        for item in items {
+            let own = if item.standard {
+                ""
+            } else {
+                " (eigen stelling)"
+            };
+            let _ = write!(
+                html,
+                "<tr><th scope=\"row\">{}{own}</th>",
+                escape(&item.statement)
+            );
+            for partner in &view.partners {
+                match item.answers.iter().find(|a| a.partner == partner.id) {
+                    Some(answer) => {
+                        let note = answer
+                            .note
+                            .as_deref()
+                            .map_or(String::new(), |n| format!("<br>{}", escape(n)));
+                        let _ = write!(html, "<td>{}{note}</td>", answer_name(answer.answer));
+                    }
+                    None => html.push_str("<td class=\"open\">geen antwoord</td>"),
+                }
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</tbody>\n</table>\n");
+    }
+    html.push_str("</section>\n");
+}
+
+fn goals(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Doelen en maatschappelijke resultaten</h2>\n");
+    let indicator = |i: &crate::projections::IndicatorView| {
+        format!("{}: {}", escape(&i.name), indicator_kind_name(i.kind))
+    };
+    if view.goals.is_empty() {
+        html.push_str("<p>Nog geen doelen.</p>\n");
+    } else {
+        html.push_str(
+            "<table>\n<caption>Doelen met streefjaar en de indicatoren die ze volgen</caption>\n\
+             <thead><tr><th scope=\"col\">Doel</th><th scope=\"col\">Streefjaar</th>\
+             <th scope=\"col\">Indicatoren</th></tr></thead>\n<tbody>\n",
+        );
+        for goal in &view.goals {
+            let indicators: Vec<String> = view
+                .indicators
+                .iter()
+                .filter(|i| i.goal == Some(goal.id))
+                .map(indicator)
+                .collect();
+            let _ = writeln!(
+                html,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td{}>{}</td></tr>",
+                escape(&goal.statement),
+                goal.target_year
+                    .map_or("geen streefjaar".to_owned(), |y| y.to_string()),
+                if indicators.is_empty() {
+                    " class=\"open\""
+                } else {
+                    ""
+                },
+                list(indicators, "nog geen indicator"),
+            );
+        }
+        html.push_str("</tbody>\n</table>\n");
+    }
+    let loose: Vec<String> = view
+        .indicators
+        .iter()
+        .filter(|i| i.goal.and_then(|g| view.goal(&g)).is_none())
+        .map(indicator)
+        .collect();
+    if !loose.is_empty() {
+        let _ = writeln!(html, "<p>Indicatoren zonder doel:</p>\n{}", list(loose, ""));
+    }
+    html.push_str("</section>\n");
+}
+
+fn risks(html: &mut String, view: &WerkplaatsView) {
+    html.push_str("<section>\n<h2>Risico's</h2>\n");
+    if view.risks.is_empty() {
+        html.push_str("<p>Nog geen risico's.</p>\n</section>\n");
+        return;
+    }
+    html.push_str(
+        "<table>\n<caption>Risico's met kans, impact, eigenaar, status en mitigatie</caption>\n\
+         <thead><tr><th scope=\"col\">Risico</th><th scope=\"col\">Omschrijving</th>\
+         <th scope=\"col\">Kans</th><th scope=\"col\">Impact</th><th scope=\"col\">Eigenaar</th>\
+         <th scope=\"col\">Status</th><th scope=\"col\">Mitigatie</th></tr></thead>\n<tbody>\n",
+    );
+    for risk in &view.risks {
+        let _ = writeln!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            escape(&risk.title),
+            escape(&risk.description),
+            risk_level_name(risk.likelihood),
+            risk_level_name(risk.impact),
+            partner_name(view, risk.owner, "geen eigenaar"),
+            risk_status_name(risk.status),
+            escape(risk.mitigation.as_deref().unwrap_or("geen mitigatie")),
+        );
+    }
+    html.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 fn indicators(html: &mut String, view: &WerkplaatsView) {
     html.push_str("<section>\n<h2>Indicatoren</h2>\n");
     if view.indicators.is_empty() {
@@ -398,15 +666,22 @@ fn indicators(html: &mut String, view: &WerkplaatsView) {
             Direction::Decrease => "lager is beter",
         };
         let met = if indicator.norm_met() { "ja" } else { "nee" };
+        let goal = indicator
+            .goal
+            .and_then(|g| view.goal(&g))
+            .map_or("geen".to_owned(), |g| escape(&g.statement));
         let _ = writeln!(
             html,
             "<table>\n<tbody>\n\
+             <tr><th scope=\"row\">Soort</th><td>{}</td></tr>\n\
+             <tr><th scope=\"row\">Doel</th><td>{goal}</td></tr>\n\
              <tr><th scope=\"row\">Nulmeting</th><td>{} {unit}</td></tr>\n\
              <tr><th scope=\"row\">Norm</th><td>{} {unit} ({direction})</td></tr>\n\
              <tr><th scope=\"row\">Laatste meting</th><td>{latest}</td></tr>\n\
              <tr><th scope=\"row\">Voortgang van nulmeting naar norm</th><td>{progress}</td></tr>\n\
              <tr><th scope=\"row\">Norm gehaald</th><td>{met}</td></tr>\n\
              </tbody>\n</table>",
+            indicator_kind_name(indicator.kind),
             format_number(indicator.baseline),
             format_number(indicator.norm),
         );
@@ -414,23 +689,20 @@ fn indicators(html: &mut String, view: &WerkplaatsView) {
     html.push_str("</section>\n");
 }
 
-fn actions(html: &mut String, at: &WerkplaatsAt, cycles: &CycleHistory) {
+fn actions(html: &mut String, at: &WerkplaatsAt) {
     let view = &at.view;
     html.push_str("<section>\n<h2>Acties en PDCA-cycli</h2>\n");
     if view.actions.is_empty() {
         html.push_str("<p>Nog geen acties.</p>\n");
     }
     for action in &view.actions {
-        let owner = view
-            .partner(&action.owner)
-            .map_or_else(|| action.owner.to_string(), |p| p.name.clone());
         let _ = write!(
             html,
             "<article class=\"actie\">\n<h3>{}</h3>\n<p>Doel: {}</p>\n\
              <p class=\"meta\">Eigenaar: {} · status: {} · cyclus {}{}</p>\n",
             escape(&action.title),
             escape(&action.goal),
-            escape(&owner),
+            partner_name(view, Some(action.owner), "–"),
             status_name(action.status),
             action.cycle,
             action.due_date.map_or(String::new(), |d| format!(
@@ -438,33 +710,87 @@ fn actions(html: &mut String, at: &WerkplaatsAt, cycles: &CycleHistory) {
                 format_date(d)
             )),
         );
-        let history = cycles.of(&action.id);
-        if history.is_empty() {
-            html.push_str("<p>Nog niet gestart.</p>\n</article>\n");
-            continue;
-        }
-        html.push_str(
-            "<table>\n<thead><tr><th scope=\"col\">Cyclus</th><th scope=\"col\">Bevindingen (check)</th>\
-             <th scope=\"col\">Uitkomst (act)</th><th scope=\"col\">Onderbouwing</th></tr></thead>\n<tbody>\n",
-        );
-        for cycle in history {
-            let findings: Vec<String> = cycle.findings.iter().map(|f| escape(f)).collect();
-            let outcome = cycle.outcome.map_or("nog open", outcome_name);
+        if let Some(solution) = action.solution {
             let _ = writeln!(
                 html,
-                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{outcome}</td><td>{}</td></tr>",
-                cycle.number,
-                if findings.is_empty() {
-                    "–".to_owned()
-                } else {
-                    findings.join("<br>")
-                },
-                escape(cycle.rationale.as_deref().unwrap_or("–")),
+                "<p>Werkt uit: {}.</p>",
+                escape(&item_name(view, &solution))
             );
         }
-        html.push_str("</tbody>\n</table>\n</article>\n");
+        if !action.indicators.is_empty() {
+            let names: Vec<String> = action
+                .indicators
+                .iter()
+                .map(|id| escape(&item_name(view, id)))
+                .collect();
+            let _ = writeln!(
+                html,
+                "<p>Indicatoren die de actie moet verbeteren: {}.</p>",
+                names.join(", ")
+            );
+        }
+        cycles(html, at, action);
+        html.push_str("</article>\n");
     }
     html.push_str("</section>\n");
+}
+
+/// Whether anything happened in the cycle yet.
+fn begun(cycle: &CycleView) -> bool {
+    cycle.started_at.is_some()
+        || !cycle.log.is_empty()
+        || cycle.findings.is_some()
+        || cycle.outcome.is_some()
+}
+
+fn cycles(html: &mut String, at: &WerkplaatsAt, action: &ActionView) {
+    if !action.cycles.iter().any(begun) {
+        html.push_str("<p>Nog niet gestart.</p>\n");
+        return;
+    }
+    let _ = write!(
+        html,
+        "<table>\n<caption>PDCA-cycli van “{}”</caption>\n\
+         <thead><tr><th scope=\"col\">Cyclus</th><th scope=\"col\">Gestart (do)</th>\
+         <th scope=\"col\">Logboek (do)</th><th scope=\"col\">Bevindingen (check)</th>\
+         <th scope=\"col\">Uitkomst (act)</th><th scope=\"col\">Onderbouwing</th></tr></thead>\n<tbody>\n",
+        escape(&action.title),
+    );
+    for cycle in &action.cycles {
+        let log: Vec<String> = cycle
+            .log
+            .iter()
+            .map(|entry| {
+                let by = entry
+                    .recorded_by
+                    .and_then(|id| at.member(&id))
+                    .map_or(String::new(), |m| {
+                        format!(" <span class=\"meta\">({})</span>", escape(&m.name))
+                    });
+                format!(
+                    "<time datetime=\"{}\">{}</time>: {}{by}",
+                    entry.occurred_on,
+                    format_date(entry.occurred_on),
+                    escape(&entry.text)
+                )
+            })
+            .collect();
+        let outcome = match (cycle.outcome, cycle.concluded_at) {
+            (Some(outcome), Some(at)) => format!("{} ({})", outcome_name(outcome), format_time(at)),
+            (Some(outcome), None) => outcome_name(outcome).to_owned(),
+            (None, _) => "nog open".to_owned(),
+        };
+        let _ = writeln!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{outcome}</td><td>{}</td></tr>",
+            cycle.number,
+            cycle.started_at.map_or("–".to_owned(), format_time),
+            list(log, "–"),
+            escape(cycle.findings.as_deref().unwrap_or("–")),
+            escape(cycle.rationale.as_deref().unwrap_or("–")),
+        );
+    }
+    html.push_str("</tbody>\n</table>\n");
 }
 
 fn decisions(html: &mut String, at: &WerkplaatsAt) {
@@ -474,7 +800,7 @@ fn decisions(html: &mut String, at: &WerkplaatsAt) {
         html.push_str("<p>Nog geen besluiten.</p>\n");
     }
     for decision in &view.decisions {
-        let class = if decision.superseded_by.is_some() {
+        let class = if decision.superseded_by.is_some() || decision.retired {
             "besluit vervangen"
         } else {
             "besluit"
@@ -498,6 +824,9 @@ fn decisions(html: &mut String, at: &WerkplaatsAt) {
                 escape(&item_name(view, &later))
             );
         }
+        if decision.retired {
+            html.push_str("<p><strong>Ingetrokken</strong> bij een herziening.</p>\n");
+        }
         if let Some(earlier) = decision.supersedes {
             let _ = writeln!(
                 html,
@@ -511,6 +840,16 @@ fn decisions(html: &mut String, at: &WerkplaatsAt) {
             escape(&decision.context),
             escape(&decision.decision),
             escape(&decision.rationale),
+        );
+        if let Some(consequences) = &decision.consequences {
+            let _ = writeln!(html, "<dt>Gevolgen</dt><dd>{}</dd>", escape(consequences));
+        }
+        let _ = writeln!(
+            html,
+            "<dt>Herzien op</dt><dd>{}</dd>",
+            decision
+                .review_on
+                .map_or("geen datum".to_owned(), format_date)
         );
         if !decision.options_considered.is_empty() {
             let options: Vec<String> = decision
@@ -534,6 +873,33 @@ fn decisions(html: &mut String, at: &WerkplaatsAt) {
                 html,
                 "<dt>Gebaseerd op</dt><dd><ul>{}</ul></dd>",
                 basis.concat()
+            );
+        }
+        if !decision.reviews.is_empty() {
+            let reviews: Vec<String> = decision
+                .reviews
+                .iter()
+                .map(|review| {
+                    let by = review
+                        .reviewed_by
+                        .and_then(|id| at.member(&id))
+                        .map_or(String::new(), |m| format!("{}, ", escape(&m.name)));
+                    let next = review.next_review_on.map_or(String::new(), |d| {
+                        format!("; volgende herziening op {}", format_date(d))
+                    });
+                    format!(
+                        "<li><strong>{}</strong>: {} <span class=\"meta\">({by}{}, versie {}{next})</span></li>",
+                        review_outcome_name(review.outcome),
+                        escape(&review.note),
+                        format_time(review.reviewed_at),
+                        review.at_version,
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                html,
+                "<dt>Herzieningen</dt><dd><ol>{}</ol></dd>",
+                reviews.concat()
             );
         }
         html.push_str("</dl>\n</article>\n");
