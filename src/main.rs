@@ -67,7 +67,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Rebuild {
             model: ReadModel::Library { database_url },
         } => {
-            let store = EventStore::connect(&database_url, 2).await?;
+            // One connection holds the rebuild's transaction, one listens,
+            // the others read the streams.
+            let store = EventStore::connect(&database_url, 4).await?;
             store.migrate().await?;
             let notifier = werkplaats::store::Notifier::start(&store);
             let (admin_token, _) = werkplaats::app::generate_token();
