@@ -327,3 +327,84 @@ async fn a_rebuild_from_the_events_finds_the_library_the_live_writes_kept() {
         live.len()
     );
 }
+
+#[tokio::test]
+async fn bad_library_requests_answer_with_the_contracts_codes_and_append_nothing() {
+    let app = spawn_app().await;
+    let (wp, fac, _) = sharing(&app, 0).await;
+    let (_, outsider) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
+    let page =
+        "query($first: Int, $after: String) { watWerkt(first: $first, after: $after) { hasMore } }";
+    let cases: [(Option<&str>, Value, &str); 7] = [
+        (None, json!({}), "UNAUTHENTICATED"),
+        (Some("wpt_0000"), json!({}), "UNAUTHENTICATED"),
+        (Some(&fac), json!({"first": 0}), "BAD_USER_INPUT"),
+        (Some(&fac), json!({"first": 101}), "BAD_USER_INPUT"),
+        (Some(&fac), json!({"first": -5}), "BAD_USER_INPUT"),
+        (
+            Some(&fac),
+            json!({"after": "niet-een-cursor"}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            Some(&fac),
+            json!({"after": "12.not-a-uuid"}),
+            "BAD_USER_INPUT",
+        ),
+    ];
+    for (token, variables, code) in cases {
+        let response = app.graphql(token, page, variables.clone()).await;
+        assert_eq!(error_code(&response), Some(code), "{variables}: {response}");
+    }
+    let share = "mutation($input: ShareLessonsInput!) { shareLessons(input: $input) { sharesLessons version } }";
+    let before = app.stored_events(&wp).await;
+    let refusals: [(Option<&str>, Value, &str); 5] = [
+        (
+            None,
+            json!({"werkplaatsId": wp, "share": false}),
+            "UNAUTHENTICATED",
+        ),
+        (
+            Some(&outsider),
+            json!({"werkplaatsId": wp, "share": false}),
+            "NOT_FOUND",
+        ),
+        (
+            Some(&fac),
+            json!({"werkplaatsId": "geen-id", "share": false}),
+            "NOT_FOUND",
+        ),
+        (
+            Some(&fac),
+            json!({"werkplaatsId": uuid::Uuid::new_v4().to_string(), "share": false}),
+            "NOT_FOUND",
+        ),
+        (
+            Some(&app.admin_token),
+            json!({"werkplaatsId": wp, "share": false}),
+            "FORBIDDEN",
+        ),
+    ];
+    for (token, input, code) in refusals {
+        let response = app.graphql(token, share, json!({"input": input})).await;
+        assert_eq!(error_code(&response), Some(code), "{input}: {response}");
+    }
+    assert_eq!(
+        app.stored_events(&wp).await,
+        before,
+        "a refused request appends nothing"
+    );
+    // Sharing what is shared appends nothing and answers the current state.
+    let again = app
+        .data(
+            &fac,
+            share,
+            json!({"input": {"werkplaatsId": wp, "share": true}}),
+        )
+        .await;
+    assert_eq!(
+        again["shareLessons"],
+        json!({"sharesLessons": true, "version": before})
+    );
+    assert_eq!(app.stored_events(&wp).await, before);
+}
