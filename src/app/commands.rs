@@ -57,6 +57,24 @@ fn issue_token(decided: &Decided) -> (Option<String>, Option<MemberRecord>) {
     (Some(token), Some(record))
 }
 
+/// A new token for the member whose invitation a command reissues: the
+/// token to show once, and the change that swaps it for the old ones.
+fn reissue_token(decided: &Decided) -> Option<(String, AccessChange)> {
+    decided.events.iter().find_map(|event| match event {
+        Event::InvitationReissued(e) => {
+            let (token, hash) = generate_token();
+            Some((
+                token,
+                AccessChange::Reissue {
+                    member_id: e.member_id,
+                    token_hash: hash.to_vec(),
+                },
+            ))
+        }
+        _ => None,
+    })
+}
+
 /// What the command's events change about who may act as a member.
 fn access_changes(decided: &Decided) -> Vec<AccessChange> {
     let mut changes: Vec<AccessChange> = decided
@@ -179,8 +197,12 @@ impl App {
                     token: None,
                 });
             }
-            let (token, member) = issue_token(&decided);
-            let access = access_changes(&decided);
+            let (mut token, member) = issue_token(&decided);
+            let mut access = access_changes(&decided);
+            if let Some((secret, change)) = reissue_token(&decided) {
+                token = Some(secret);
+                access.push(change);
+            }
             let recorded_at = stamp(head.as_ref().map(|h| &h.head));
             let library = library_change(
                 head.as_ref(),
@@ -345,14 +367,17 @@ impl App {
             .collect::<Result<Vec<_>, _>>()?;
         let mut token = None;
         for event in &events {
-            if let Event::MemberInvited(invited) = event {
-                let (secret, hash) = generate_token();
-                self.store
-                    .reissue_token(invited.member_id, stream_id, &hash)
-                    .await?;
-                self.tokens.forget(invited.member_id);
-                token = Some(secret);
-            }
+            let member_id = match event {
+                Event::MemberInvited(e) => e.member_id,
+                Event::InvitationReissued(e) => e.member_id,
+                _ => continue,
+            };
+            let (secret, hash) = generate_token();
+            self.store
+                .reissue_token(member_id, stream_id, &hash)
+                .await?;
+            self.tokens.forget(member_id);
+            token = Some(secret);
         }
         Ok(Executed {
             werkplaats: Arc::new(loaded.at),

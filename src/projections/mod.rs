@@ -236,7 +236,7 @@ impl WerkplaatsView {
                 m.active = false;
                 m.forgotten = true;
             }),
-            Event::IdentityLinked(_) => {}
+            Event::IdentityLinked(_) | Event::InvitationReissued(_) => {}
             Event::ProblemRecorded(e) => {
                 self.index.insert(e.problem_id, self.problems.len());
                 self.problems.push(ProblemView {

@@ -22,15 +22,18 @@ pub enum AccessChange {
     /// The member may sign in as `subject`; a subject signs in as one
     /// member per werkplaats, so linking it again moves it.
     Link { member_id: Uuid, subject: String },
+    /// The member's tokens stop working and this one starts; sign-in links
+    /// stay.
+    Reissue { member_id: Uuid, token_hash: Vec<u8> },
 }
 
 impl AccessChange {
     /// The member whose open connections must check their credentials again.
     pub fn revoked(&self) -> Option<Uuid> {
         match self {
-            AccessChange::Revoke { member_id } | AccessChange::Forget { member_id } => {
-                Some(*member_id)
-            }
+            AccessChange::Revoke { member_id }
+            | AccessChange::Forget { member_id }
+            | AccessChange::Reissue { member_id, .. } => Some(*member_id),
             AccessChange::Link { .. } => None,
         }
     }
@@ -53,6 +56,13 @@ pub(super) async fn write_access(
             .execute(&mut **tx)
             .await?;
             Ok(())
+        }
+        AccessChange::Reissue {
+            member_id,
+            token_hash,
+        } => {
+            revoke_tokens(tx, *member_id).await?;
+            insert_token(tx, token_hash, *member_id, stream).await
         }
         AccessChange::Link { member_id, subject } => {
             sqlx::query("delete from member_identities where werkplaats_id = $1 and subject = $2")

@@ -84,7 +84,7 @@ const JOURNEY: &str = "journey { id } step { id } version";
 /// member, never the admin, who is no member) and `trust.graphql` plus our
 /// `linkIdentity`. `rotateToken` acts on the caller's own token, so a
 /// member of another werkplaats may send it too.
-const MATRIX: [Row; 38] = [
+const MATRIX: [Row; 39] = [
     // | `createWerkplaats` | admin |
     Row {
         name: "createWerkplaats",
@@ -312,6 +312,13 @@ const MATRIX: [Row; 38] = [
         select: "item { id } version",
         allowed: PLANNERS,
     },
+    // access.graphql: "The admin, or a FACILITATOR of the werkplaats".
+    Row {
+        name: "reissueInvitation",
+        input: Some("ReissueInvitationInput"),
+        select: "member { id } token version",
+        allowed: &[Facilitator, Admin],
+    },
     // library.graphql: "FACILITATOR".
     Row {
         name: "shareLessons",
@@ -431,6 +438,8 @@ struct Fixture {
     journey: String,
     in_progress: String,
     checklist_item: String,
+    /// A member whose link any cell may reissue: no caller's own.
+    to_reissue: String,
 }
 
 async fn prepare(app: &TestApp) -> Fixture {
@@ -638,7 +647,12 @@ async fn prepare(app: &TestApp) -> Fixture {
         )
         .await;
     let checklist_item = text(&checklist["data"]["werkplaats"]["checklist"][0]["id"]);
+    let to_reissue = app
+        .invite_member(&fac, wp, "Kwijtgeraakt", "PARTNER", None)
+        .await
+        .member;
     Fixture {
+        to_reissue,
         problems,
         solutions,
         indicators,
@@ -851,6 +865,7 @@ impl Fixture {
                 "answer": "PARTLY",
             }),
             "shareLessons" => json!({"werkplaatsId": wp, "share": true}),
+            "reissueInvitation" => json!({"werkplaatsId": wp, "memberId": self.to_reissue}),
             other => panic!("no input for {other}"),
         }
     }

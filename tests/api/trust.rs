@@ -710,3 +710,128 @@ async fn trust_mutations_refuse_bad_input_and_append_nothing() {
     );
     println!("trust mutations: {refused} bad requests refused with their codes, 0 rows written");
 }
+
+const REISSUE: &str = "mutation($input: ReissueInvitationInput!) { reissueInvitation(input: $input) { member { id name active } token version } }";
+
+#[tokio::test]
+async fn an_admin_reissues_a_lost_invitation_and_the_old_link_stops_working() {
+    let app = spawn_app().await;
+    let (wp, lost) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let me = app.data(&lost, "{ me { id } }", json!({})).await;
+    let facilitator = me["me"]["id"].as_str().unwrap().to_owned();
+    let mut socket = Subscription::start(&app.ws_url(), &lost, EVENTS, json!({"id": wp}))
+        .await
+        .unwrap();
+    drain(&mut socket).await;
+
+    let reissued = app
+        .data(
+            &app.admin_token,
+            REISSUE,
+            json!({"input": {"werkplaatsId": wp, "memberId": facilitator}}),
+        )
+        .await["reissueInvitation"]
+        .clone();
+    let new = reissued["token"].as_str().unwrap().to_owned();
+    assert_ne!(new, lost);
+    assert_eq!(reissued["member"]["id"], json!(facilitator));
+    assert_eq!(
+        reissued["version"],
+        json!(3),
+        "one event: InvitationReissued"
+    );
+    assert_error(&record_problem(&app, &wp, &lost).await, "UNAUTHENTICATED");
+    assert_ok(&record_problem(&app, &wp, &new).await);
+    assert_eq!(
+        closed_within(&mut socket, Duration::from_secs(5)).await,
+        Some(4403)
+    );
+    let events = app
+        .data(
+            &new,
+            "query($id: ID!) { werkplaats(id: $id) { events(afterVersion: 2, first: 1) { events { type data } } } }",
+            json!({"id": wp}),
+        )
+        .await;
+    let event = &events["werkplaats"]["events"]["events"][0];
+    assert_eq!(event["type"], "InvitationReissued");
+    assert_eq!(
+        event["data"],
+        json!({"memberId": facilitator}),
+        "no token in the event"
+    );
+
+    // A facilitator reissues a partner's link too.
+    let Invited {
+        member,
+        token: partner,
+        ..
+    } = app
+        .invite_member(&new, &wp, "Petra Partner", "PARTNER", None)
+        .await;
+    let again = app
+        .data(
+            &new,
+            REISSUE,
+            json!({"input": {"werkplaatsId": wp, "memberId": member}}),
+        )
+        .await;
+    assert!(again["reissueInvitation"]["token"].is_string());
+    assert_error(
+        &record_problem(&app, &wp, &partner).await,
+        "UNAUTHENTICATED",
+    );
+    println!("reissueInvitation: the admin and a facilitator issue new links; the old token is refused and its socket closed with 4403");
+}
+
+#[tokio::test]
+async fn reissue_refuses_bad_requests_and_appends_nothing() {
+    let app = spawn_app().await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let (_, outsider) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let Invited {
+        member: partner_id,
+        token: partner,
+        ..
+    } = app
+        .invite_member(&fac, &wp, "Petra Partner", "PARTNER", None)
+        .await;
+    let Invited {
+        member: leaving, ..
+    } = app
+        .invite_member(&fac, &wp, "Vertrekt", "OBSERVER", None)
+        .await;
+    app.command(
+        &fac,
+        "removeMember",
+        "{ version }",
+        json!({"werkplaatsId": wp, "memberId": leaving}),
+    )
+    .await;
+    let before = app.stored_events(&wp).await;
+    let cases: [(Option<&str>, Value, &str); 7] = [
+        (None, json!(partner_id), "UNAUTHENTICATED"),
+        (Some(&outsider), json!(partner_id), "NOT_FOUND"),
+        (Some(&partner), json!(partner_id), "FORBIDDEN"),
+        (
+            Some(&fac),
+            json!(uuid::Uuid::new_v4().to_string()),
+            "NOT_FOUND",
+        ),
+        (Some(&fac), json!("geen-id"), "NOT_FOUND"),
+        (Some(&fac), json!(leaving), "INVALID_STATE"),
+        (Some(&app.admin_token), json!(leaving), "INVALID_STATE"),
+    ];
+    for (token, member, code) in cases {
+        let response = app
+            .graphql(
+                token,
+                REISSUE,
+                json!({"input": {"werkplaatsId": wp, "memberId": member}}),
+            )
+            .await;
+        assert_eq!(error_code(&response), Some(code), "{member}: {response}");
+    }
+    assert_eq!(app.stored_events(&wp).await, before);
+    assert_ok(&record_problem(&app, &wp, &partner).await);
+}

@@ -77,6 +77,7 @@ mutations! {
         change_role::ChangeRoleMutation,
         forget_member::ForgetMemberMutation,
         link_identity::LinkIdentityMutation,
+        reissue_invitation::ReissueInvitationMutation,
     },
     Corrections {
         revise_problem::ReviseProblemMutation,
@@ -164,9 +165,12 @@ where
         .ok_or_else(missing)
 }
 
+/// The action after the change.
 #[derive(SimpleObject)]
 pub struct ActionPayload {
+    /// The action as it is now.
     pub action: Action,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -179,9 +183,12 @@ impl ActionPayload {
     }
 }
 
+/// The member after the change.
 #[derive(SimpleObject)]
 pub struct MemberPayload {
+    /// The member as it is now.
     pub member: Member,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -205,9 +212,12 @@ fn clearable<T, U>(value: MaybeUndefined<T>, convert: impl FnOnce(T) -> U) -> Op
     }
 }
 
+/// The indicator after the change.
 #[derive(SimpleObject)]
 pub struct IndicatorPayload {
+    /// The indicator as it is now.
     pub indicator: Indicator,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -220,9 +230,12 @@ impl IndicatorPayload {
     }
 }
 
+/// The goal after the change.
 #[derive(SimpleObject)]
 pub struct GoalPayload {
+    /// The goal as it is now.
     pub goal: Goal,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -235,9 +248,12 @@ impl GoalPayload {
     }
 }
 
+/// The risk after the change.
 #[derive(SimpleObject)]
 pub struct RiskPayload {
+    /// The risk as it is now.
     pub risk: Risk,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -250,11 +266,14 @@ impl RiskPayload {
     }
 }
 
+/// The client journey after the change.
 #[derive(SimpleObject)]
 pub struct ClientJourneyPayload {
+    /// The client journey as it is now, with all its steps.
     pub journey: ClientJourney,
     /// The step added or assessed; null for `startClientJourney`.
     pub step: Option<JourneyStep>,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -279,9 +298,12 @@ impl ClientJourneyPayload {
     }
 }
 
+/// The checklist statement after the change.
 #[derive(SimpleObject)]
 pub struct ChecklistItemPayload {
+    /// The checklist statement as it is now, with its answers.
     pub item: ChecklistItem,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 

@@ -167,4 +167,5 @@ registry! {
     add_checklist_item: AddChecklistItem => ChecklistItemAdded;
     answer_checklist_item: AnswerChecklistItem => ChecklistItemAnswered;
     share_lessons: ShareLessons => LessonsShared, LessonsUnshared;
+    reissue_invitation: ReissueInvitation => InvitationReissued;
 }
