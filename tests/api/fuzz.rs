@@ -2,7 +2,11 @@
 //! random command sequences (valid and corrupted mutations, from every kind
 //! of caller), random documents built from the schema's own names and
 //! garbage, wrong-typed and huge variables, deep nesting, fragment bombs,
-//! batches, invalid UTF-8 and random JSON — sent eight at a time.
+//! batches, invalid UTF-8 and random JSON — sent eight at a time. The
+//! commands include the method's (`method.graphql`): goals, risks,
+//! decision reviews, progress logs, client journeys, the checklist,
+//! revisions and indicators from templates, and the new input fields of
+//! the core's mutations; their ids feed later commands as the core's do.
 //!
 //! Then: no answer was a 5xx, the server still answers, every stream's
 //! versions are gapless, and the events stored are exactly those the
@@ -92,7 +96,7 @@ const COMMANDS: &[Command] = &[
     command(
         "proposeSolution",
         "ProposeSolutionInput",
-        "solution { id addresses { id } } version",
+        "solution { id version addresses { id } } version",
         1,
         Some(("solution", "/solution/id")),
     ),
@@ -148,14 +152,14 @@ const COMMANDS: &[Command] = &[
     command(
         "defineIndicator",
         "DefineIndicatorInput",
-        "indicator { id } version",
+        "indicator { id version } version",
         1,
         Some(("indicator", "/indicator/id")),
     ),
     command(
         "recordMeasurement",
         "RecordMeasurementInput",
-        "indicator { latest progress normMet } version",
+        "indicator { id version latest progress normMet } version",
         1,
         None,
     ),
@@ -180,6 +184,112 @@ const COMMANDS: &[Command] = &[
         1,
         None,
     ),
+    // method.graphql
+    command(
+        "reviseProblem",
+        "ReviseProblemInput",
+        "problem { id version } version",
+        1,
+        None,
+    ),
+    command(
+        "reviseSolution",
+        "ReviseSolutionInput",
+        "solution { id capitals recognition version } version",
+        1,
+        None,
+    ),
+    command(
+        "defineIndicatorFromTemplate",
+        "DefineIndicatorFromTemplateInput",
+        "indicator { id version kind template goal { id } } version",
+        1,
+        Some(("indicator", "/indicator/id")),
+    ),
+    command(
+        "reviseIndicator",
+        "ReviseIndicatorInput",
+        "indicator { id version norm } version",
+        1,
+        None,
+    ),
+    command(
+        "recordGoal",
+        "RecordGoalInput",
+        "goal { id version targetYear indicators { id } } version",
+        1,
+        Some(("goal", "/goal/id")),
+    ),
+    command(
+        "reviseGoal",
+        "ReviseGoalInput",
+        "goal { id version } version",
+        1,
+        None,
+    ),
+    command(
+        "recordRisk",
+        "RecordRiskInput",
+        "risk { id version status owner { id } } version",
+        1,
+        Some(("risk", "/risk/id")),
+    ),
+    command(
+        "reviseRisk",
+        "ReviseRiskInput",
+        "risk { id status version } version",
+        1,
+        None,
+    ),
+    command(
+        "reviewDecision",
+        "ReviewDecisionInput",
+        "decision { id retired reviewOn reviews { outcome } } version",
+        1,
+        None,
+    ),
+    command(
+        "logActionProgress",
+        "LogActionProgressInput",
+        "action { id version cycles { number log { text } } } version",
+        1,
+        None,
+    ),
+    command(
+        "startClientJourney",
+        "StartClientJourneyInput",
+        "journey { id totalDays } step { id } version",
+        1,
+        Some(("journey", "/journey/id")),
+    ),
+    command(
+        "addJourneyStep",
+        "AddJourneyStepInput",
+        "journey { id totalDays } step { id version } version",
+        1,
+        Some(("step", "/step/id")),
+    ),
+    command(
+        "assessJourneyStep",
+        "AssessJourneyStepInput",
+        "journey { id version } step { id knowledge bottleneck } version",
+        1,
+        None,
+    ),
+    command(
+        "addChecklistItem",
+        "AddChecklistItemInput",
+        "item { id standard } version",
+        1,
+        Some(("checklist", "/item/id")),
+    ),
+    command(
+        "answerChecklistItem",
+        "AnswerChecklistItemInput",
+        "item { id answers { answer partner { id } } } version",
+        1,
+        None,
+    ),
 ];
 
 fn appends(name: &str) -> i64 {
@@ -197,6 +307,45 @@ const ROLES: &[&str] = &[
     "OBSERVER",
 ];
 const OUTCOMES: &[&str] = &["ADOPT", "ADAPT", "ABANDON"];
+const LEVELS: &[&str] = &["LOW", "MEDIUM", "HIGH"];
+const QUALITIES: &[&str] = &["GOOD", "ADEQUATE", "POOR"];
+const INDICATOR_KINDS: &[&str] = &["PROCESS", "OUTPUT", "OUTCOME"];
+const RISK_STATUSES: &[&str] = &["OPEN", "MITIGATED", "OCCURRED", "CLOSED"];
+const REVIEW_OUTCOMES: &[&str] = &["KEEP", "REVISE", "RETIRE"];
+const COMPETENCES: &[&str] = &["KNOWLEDGE", "ATTITUDE", "SKILLS"];
+const ANSWERS: &[&str] = &["YES", "PARTLY", "NO"];
+const CAPITALS: &[&str] = &["PSYCHOLOGICAL", "SOCIAL", "SOCIETAL"];
+const RECOGNITIONS: &[&str] = &[
+    "NOT_ASSESSED",
+    "WELL_DESCRIBED",
+    "WELL_FOUNDED",
+    "EFFECTIVE_FIRST_INDICATIONS",
+    "EFFECTIVE_GOOD_INDICATIONS",
+    "EFFECTIVE_STRONG_INDICATIONS",
+];
+/// The contract's template keys, and one that does not exist.
+const TEMPLATES: &[&str] = &[
+    "vroegsignalering_tijdig_opgevolgd",
+    "doorlooptijd_tot_hulp",
+    "gebruik_voorzieningen",
+    "kinderen_sport_cultuur",
+    "huishoudens_bijstand",
+    "voortijdig_schoolverlaters",
+    "geluk",
+];
+/// Kinds of ids that decisions and reflections may refer to.
+const REFERABLE: &[&str] = &[
+    "problem",
+    "solution",
+    "action",
+    "decision",
+    "reflection",
+    "indicator",
+    "goal",
+    "risk",
+    "journey",
+    "checklist",
+];
 const METHODOLOGIES: &[&str] = &[
     "SCHOUDERS_ERONDER",
     "MOVISIE_VIJF_STAPPEN",
@@ -235,6 +384,8 @@ struct Werkplaats {
     tokens: Vec<(&'static str, String)>,
     /// Ids of what the accepted commands created, by kind.
     ids: Mutex<HashMap<&'static str, Vec<String>>>,
+    /// The last `version` an accepted command answered for an item, by id.
+    versions: Mutex<HashMap<String, i64>>,
 }
 
 impl Werkplaats {
@@ -243,6 +394,16 @@ impl Werkplaats {
         match ids.get(kind).and_then(|ids| ids.choose(rng)) {
             Some(id) if rng.gen_bool(0.9) => json!(id),
             _ => json!(Uuid::new_v4()),
+        }
+    }
+
+    /// The expectedVersion a revision sends: mostly the item's version as
+    /// last answered, else `fallback`.
+    fn expected(&self, rng: &mut StdRng, item: &Value, fallback: i64) -> i64 {
+        let versions = self.versions.lock().unwrap();
+        match item.as_str().and_then(|id| versions.get(id)) {
+            Some(version) if rng.gen_bool(0.8) => *version,
+            _ => fallback,
         }
     }
 
@@ -273,6 +434,8 @@ struct Fuzz {
     /// Answers that carried data: documents the server ran.
     with_data: AtomicUsize,
     accepted_mutations: AtomicUsize,
+    /// Per mutation: `(answers, accepted)`.
+    answered: Mutex<HashMap<&'static str, (usize, usize)>>,
     refused_mutations: AtomicUsize,
     /// Events the accepted mutations appended.
     appended: AtomicI64,
@@ -304,6 +467,29 @@ fn text(rng: &mut StdRng, words: usize) -> String {
         .map(|_| *WORDS.choose(rng).unwrap())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A date in 2026 or 2027.
+fn day(rng: &mut StdRng) -> String {
+    format!(
+        "{}-{:02}-{:02}",
+        rng.gen_range(2026..2028),
+        rng.gen_range(1..13),
+        rng.gen_range(1..29)
+    )
+}
+
+/// Some of `values` in random order, now and then one of them twice.
+fn some(rng: &mut StdRng, values: &[&str]) -> Vec<String> {
+    let n = rng.gen_range(0..=values.len());
+    let mut chosen: Vec<String> = values
+        .choose_multiple(rng, n)
+        .map(|v| (*v).to_owned())
+        .collect();
+    if !chosen.is_empty() && rng.gen_bool(0.1) {
+        chosen.push(chosen[0].clone());
+    }
+    chosen
 }
 
 /// A value that is wrong for nearly any field.
@@ -361,16 +547,17 @@ impl Fuzz {
                 json!({"werkplaatsId": id, "title": text(rng, 3), "description": text(rng, 12), "perspective": "CLIENT"})
             }
             "proposeSolution" => {
-                json!({"werkplaatsId": id, "title": text(rng, 3), "description": text(rng, 12), "basis": ["PRACTICE"], "addressesProblemIds": wp.ids_of(rng, &["problem"])})
+                json!({"werkplaatsId": id, "title": text(rng, 3), "description": text(rng, 12), "basis": ["PRACTICE"], "addressesProblemIds": wp.ids_of(rng, &["problem"]), "capitals": some(rng, CAPITALS), "recognition": RECOGNITIONS.choose(rng).unwrap()})
             }
             "recordDecision" => {
-                json!({"werkplaatsId": id, "title": text(rng, 3), "context": text(rng, 6), "optionsConsidered": [text(rng, 2)], "decision": text(rng, 5), "rationale": text(rng, 5), "basedOn": wp.ids_of(rng, &["problem", "solution", "action", "decision"])})
+                json!({"werkplaatsId": id, "title": text(rng, 3), "context": text(rng, 6), "optionsConsidered": [text(rng, 2)], "decision": text(rng, 5), "rationale": text(rng, 5), "basedOn": wp.ids_of(rng, REFERABLE), "reviewOn": day(rng), "consequences": text(rng, 4)})
             }
             "planAction" => {
-                json!({"werkplaatsId": id, "title": text(rng, 3), "goal": text(rng, 6), "ownerPartnerId": wp.id_of(rng, "partner"), "dueDate": "2027-03-01"})
+                json!({"werkplaatsId": id, "title": text(rng, 3), "goal": text(rng, 6), "ownerPartnerId": wp.id_of(rng, "partner"), "dueDate": "2027-03-01", "indicatorIds": wp.ids_of(rng, &["indicator"])})
             }
             "reviseAction" => {
-                json!({"werkplaatsId": id, "actionId": wp.id_of(rng, "action"), "expectedVersion": version, "title": text(rng, 3)})
+                let item = wp.id_of(rng, "action");
+                json!({"werkplaatsId": id, "actionId": item, "expectedVersion": wp.expected(rng, &item, version), "title": text(rng, 3), "indicatorIds": wp.ids_of(rng, &["indicator"])})
             }
             "startAction" => json!({"werkplaatsId": id, "actionId": wp.id_of(rng, "action")}),
             "checkAction" => {
@@ -380,16 +567,69 @@ impl Fuzz {
                 json!({"werkplaatsId": id, "actionId": wp.id_of(rng, "action"), "outcome": OUTCOMES.choose(rng).unwrap(), "rationale": text(rng, 5)})
             }
             "recordReflection" => {
-                json!({"werkplaatsId": id, "text": text(rng, 10), "about": wp.ids_of(rng, &["problem", "action", "indicator"])})
+                json!({"werkplaatsId": id, "text": text(rng, 10), "about": wp.ids_of(rng, REFERABLE)})
             }
             "defineIndicator" => {
-                json!({"werkplaatsId": id, "name": text(rng, 2), "unit": "dagen", "baseline": 40.0, "norm": 20.0, "direction": "DECREASE"})
+                json!({"werkplaatsId": id, "name": text(rng, 2), "unit": "dagen", "baseline": 40.0, "norm": 20.0, "direction": "DECREASE", "kind": INDICATOR_KINDS.choose(rng).unwrap(), "goalId": wp.id_of(rng, "goal")})
             }
             "recordMeasurement" => {
                 json!({"werkplaatsId": id, "indicatorId": wp.id_of(rng, "indicator"), "value": rng.gen_range(0.0..60.0), "measuredOn": format!("2026-{:02}-{:02}", rng.gen_range(1..13), rng.gen_range(1..29))})
             }
             "advancePhase" => json!({"werkplaatsId": id, "expectedPhase": rng.gen_range(1..4)}),
             "setPresence" => json!({"werkplaatsId": id, "editing": wp.id_of(rng, "action")}),
+            "reviseProblem" => {
+                let item = wp.id_of(rng, "problem");
+                json!({"werkplaatsId": id, "problemId": item, "expectedVersion": wp.expected(rng, &item, version), "title": text(rng, 3), "perspective": "POLICY"})
+            }
+            "reviseSolution" => {
+                let item = wp.id_of(rng, "solution");
+                json!({"werkplaatsId": id, "solutionId": item, "expectedVersion": wp.expected(rng, &item, version), "addressesProblemIds": wp.ids_of(rng, &["problem"]), "capitals": some(rng, CAPITALS), "recognition": RECOGNITIONS.choose(rng).unwrap()})
+            }
+            "defineIndicatorFromTemplate" => {
+                let baseline = rng.gen_range(0.0..100.0);
+                json!({"werkplaatsId": id, "templateKey": TEMPLATES.choose(rng).unwrap(), "baseline": baseline, "norm": baseline + rng.gen_range(-20.0..20.0), "goalId": wp.id_of(rng, "goal")})
+            }
+            "reviseIndicator" => {
+                let item = wp.id_of(rng, "indicator");
+                json!({"werkplaatsId": id, "indicatorId": item, "expectedVersion": wp.expected(rng, &item, version), "norm": rng.gen_range(-10.0..60.0), "goalId": wp.id_of(rng, "goal")})
+            }
+            "recordGoal" => {
+                json!({"werkplaatsId": id, "statement": text(rng, 8), "targetYear": rng.gen_range(1995..2106)})
+            }
+            "reviseGoal" => {
+                let item = wp.id_of(rng, "goal");
+                json!({"werkplaatsId": id, "goalId": item, "expectedVersion": wp.expected(rng, &item, version), "targetYear": rng.gen_range(1995..2106)})
+            }
+            "recordRisk" => {
+                json!({"werkplaatsId": id, "title": text(rng, 3), "description": text(rng, 8), "likelihood": LEVELS.choose(rng).unwrap(), "impact": LEVELS.choose(rng).unwrap(), "mitigation": text(rng, 4), "ownerPartnerId": wp.id_of(rng, "partner")})
+            }
+            "reviseRisk" => {
+                let item = wp.id_of(rng, "risk");
+                json!({"werkplaatsId": id, "riskId": item, "expectedVersion": wp.expected(rng, &item, version), "status": RISK_STATUSES.choose(rng).unwrap(), "mitigation": ""})
+            }
+            "reviewDecision" => {
+                let outcome = REVIEW_OUTCOMES.choose(rng).unwrap();
+                json!({"werkplaatsId": id, "decisionId": wp.id_of(rng, "decision"), "outcome": outcome, "note": text(rng, 5), "nextReviewOn": if rng.gen_bool(0.5) { json!(day(rng)) } else { Value::Null }})
+            }
+            "logActionProgress" => {
+                json!({"werkplaatsId": id, "actionId": wp.id_of(rng, "action"), "text": text(rng, 6), "occurredOn": day(rng)})
+            }
+            "startClientJourney" => {
+                json!({"werkplaatsId": id, "title": text(rng, 3), "situation": text(rng, 8)})
+            }
+            "addJourneyStep" => {
+                json!({"werkplaatsId": id, "journeyId": wp.id_of(rng, "journey"), "title": text(rng, 3), "description": text(rng, 8), "partnerId": wp.id_of(rng, "partner"), "days": rng.gen_range(-2..3660)})
+            }
+            "assessJourneyStep" => {
+                let item = wp.id_of(rng, "step");
+                json!({"werkplaatsId": id, "journeyId": wp.id_of(rng, "journey"), "stepId": item, "expectedVersion": wp.expected(rng, &item, version), "knowledge": QUALITIES.choose(rng).unwrap(), "bottleneck": text(rng, 4)})
+            }
+            "addChecklistItem" => {
+                json!({"werkplaatsId": id, "competence": COMPETENCES.choose(rng).unwrap(), "statement": text(rng, 8)})
+            }
+            "answerChecklistItem" => {
+                json!({"werkplaatsId": id, "itemId": wp.id_of(rng, "checklist"), "partnerId": wp.id_of(rng, "partner"), "answer": ANSWERS.choose(rng).unwrap(), "note": text(rng, 3)})
+            }
             _ => json!({"werkplaatsId": id}),
         };
         // A third of them corrupted: a field wrong, missing or extra.
@@ -751,7 +991,14 @@ impl Fuzz {
                 let below = answer["errors"].as_array().into_iter().flatten().any(|e| {
                     e["path"][0] == json!(key) && e["path"].as_array().is_some_and(|p| p.len() > 1)
                 });
-                if data.is_null() && !below {
+                let accepted = !data.is_null() || below;
+                {
+                    let mut answered = self.answered.lock().unwrap();
+                    let entry = answered.entry(name).or_default();
+                    entry.0 += 1;
+                    entry.1 += usize::from(accepted);
+                }
+                if !accepted {
                     self.refused_mutations.fetch_add(1, Ordering::Relaxed);
                     continue;
                 }
@@ -763,6 +1010,23 @@ impl Fuzz {
                 ) else {
                     continue;
                 };
+                // Remember each item's version, for later revisions.
+                for item in [
+                    "problem",
+                    "solution",
+                    "indicator",
+                    "goal",
+                    "risk",
+                    "step",
+                    "action",
+                ] {
+                    if let (Some(id), Some(version)) =
+                        (data[item]["id"].as_str(), data[item]["version"].as_i64())
+                    {
+                        let mut versions = self.werkplaatsen[w].versions.lock().unwrap();
+                        versions.insert(id.to_owned(), version);
+                    }
+                }
                 if let Some((kind, pointer)) = command.keeps {
                     if let Some(id) = data.pointer(pointer).and_then(Value::as_str) {
                         let mut ids = self.werkplaatsen[w].ids.lock().unwrap();
@@ -815,11 +1079,28 @@ async fn werkplaats(app: &TestApp, methodology: &str) -> (Werkplaats, i64) {
                 .to_owned(),
         ));
     }
-    let ids = HashMap::from([("partner", vec![partner_id])]);
+    // The nine standard checklist items exist from the start.
+    let listed = app
+        .graphql(
+            Some(&facilitator),
+            "query($id: ID!) { werkplaats(id: $id) { checklist { id } } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_ok(&listed);
+    let checklist: Vec<String> = listed["data"]["werkplaats"]["checklist"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(checklist.len(), 9);
+    let ids = HashMap::from([("partner", vec![partner_id]), ("checklist", checklist)]);
     let werkplaats = Werkplaats {
         id,
         tokens,
         ids: Mutex::new(ids),
+        versions: Mutex::default(),
     };
     (werkplaats, 2 + 1 + 4)
 }
@@ -878,6 +1159,7 @@ async fn thousands_of_generated_requests_never_break_the_server_or_the_trail() {
         kinds: Mutex::default(),
         with_data: AtomicUsize::new(0),
         accepted_mutations: AtomicUsize::new(0),
+        answered: Mutex::default(),
         refused_mutations: AtomicUsize::new(0),
         appended: AtomicI64::new(0),
         server_errors: Mutex::default(),
@@ -951,6 +1233,19 @@ async fn thousands_of_generated_requests_never_break_the_server_or_the_trail() {
         gapped.len(),
         server_errors.len(),
     );
+    // Every command was sent and answered (the method's too).
+    let answered = fuzz.answered.lock().unwrap().clone();
+    let by_command: Vec<(&str, (usize, usize))> = COMMANDS
+        .iter()
+        .map(|c| (c.name, answered.get(c.name).copied().unwrap_or_default()))
+        .collect();
+    println!("fuzz: (answers, accepted) by mutation {by_command:?}");
+    let unsent: Vec<&str> = by_command
+        .iter()
+        .filter(|(_, (answers, _))| *answers == 0)
+        .map(|(name, _)| *name)
+        .collect();
+    assert!(unsent.is_empty(), "never answered: {unsent:?}");
     assert!(server_errors.is_empty(), "{}", server_errors.join("\n"));
     assert!(gapped.is_empty(), "streams with gaps: {gapped:?}");
     assert_eq!(

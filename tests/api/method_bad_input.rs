@@ -32,6 +32,8 @@ enum As {
     Observer,
     /// A PARTNER invited without a partner organisation.
     LonePartner,
+    /// A FACILITATOR removed already: their token no longer signs in.
+    Removed,
 }
 
 const EVERYONE: [As; 6] = [
@@ -331,6 +333,8 @@ struct Werkplaats {
     doing: Item,
     checking: Item,
     adopted: Item,
+    /// Concluded with `ADAPT`, not started again.
+    adapted: Item,
     journey: String,
     /// The one step of `journey`.
     step: Item,
@@ -339,6 +343,9 @@ struct Werkplaats {
     other_step: String,
     /// The nine standard items, then the werkplaats's own.
     checklist: Vec<String>,
+    /// Each problem, solution, indicator, goal, risk, journey step and
+    /// action as the werkplaats query shows it (its scalar fields), by id.
+    shown: HashMap<String, Value>,
 }
 
 impl Werkplaats {
@@ -411,16 +418,27 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
         (As::Evaluator, "EVALUATOR", None),
         (As::Observer, "OBSERVER", Some(&partners[0])),
         (As::LonePartner, "PARTNER", None),
+        (As::Removed, "FACILITATOR", None),
     ] {
         let invited = run(
             app,
             &fac,
             "inviteMember",
-            "token",
+            "member { id } token",
             json!({"werkplaatsId": wp, "name": format!("Lid {who:?}"), "role": role, "partnerId": partner}),
         )
         .await;
         tokens.insert(who, text(&invited["token"]));
+        if who == As::Removed {
+            run(
+                app,
+                &fac,
+                "removeMember",
+                "member { id }",
+                json!({"werkplaatsId": wp, "memberId": invited["member"]["id"]}),
+            )
+            .await;
+        }
     }
     let mut problem_items = Vec::new();
     for n in 1..=problems {
@@ -559,6 +577,7 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
         ("Bezig", 1),
         ("Te checken", 2),
         ("Aangenomen", 3),
+        ("Aangepast", 4),
     ] {
         let planned = accept(
             app,
@@ -590,13 +609,14 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
             action = item(&run(app, &fac, "checkAction", select, on(findings)).await["action"]);
         }
         if steps >= 3 {
-            let adopt = json!({"outcome": "ADOPT", "rationale": "Werkt."});
+            let outcome = if steps == 3 { "ADOPT" } else { "ADAPT" };
+            let adopt = json!({"outcome": outcome, "rationale": "Werkt."});
             action = item(&run(app, &fac, "concludeAction", select, on(adopt)).await["action"]);
         }
         actions.push(action);
     }
-    let [planned, revisable, doing, checking, adopted]: [Item; 5] =
-        actions.try_into().expect("five actions");
+    let [planned, revisable, doing, checking, adopted, adapted]: [Item; 6] =
+        actions.try_into().expect("six actions");
     let mut journeys = Vec::new();
     for title in ["Zwemles aanvragen", "Een fiets voor school"] {
         let started = accept(
@@ -647,6 +667,29 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
         .collect();
     assert_eq!(checklist.len(), 10, "nine standard items and one own");
     assert_eq!(checklist[9], text(&own["item"]["id"]));
+    let read = app.data(&fac, SHOWN, json!({"id": wp})).await;
+    let w = &read["werkplaats"];
+    let mut shown = HashMap::new();
+    for list in [
+        &w["problems"],
+        &w["solutions"],
+        &w["evaluation"]["indicators"],
+        &w["goals"],
+        &w["risks"],
+        &w["plan"]["actions"],
+    ]
+    .into_iter()
+    .chain(
+        w["journeys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| &j["steps"]),
+    ) {
+        for item in list.as_array().expect("a list") {
+            shown.insert(text(&item["id"]), item.clone());
+        }
+    }
     Werkplaats {
         id,
         tokens,
@@ -668,13 +711,26 @@ async fn populate(app: &TestApp, problems: usize) -> Werkplaats {
         doing,
         checking,
         adopted,
+        adapted,
         journey,
         step,
         other_journey,
         other_step: other_step.id,
         checklist,
+        shown,
     }
 }
+
+/// The items a `CONFLICT` may show, as the werkplaats query shows them.
+const SHOWN: &str = "query($id: ID!) { werkplaats(id: $id) {
+  problems { id title description perspective version }
+  solutions { id title description basis capitals recognition version }
+  evaluation { indicators { id name unit baseline norm direction kind template version } }
+  goals { id statement targetYear version }
+  risks { id title description likelihood impact mitigation status version }
+  journeys { steps { id title description days knowledge attitude skills clientCentred bottleneck version } }
+  plan { actions { id title goal status cycle dueDate findings version } }
+} }";
 
 /// An input `name` accepts from its allowed callers in werkplaats `a`.
 fn valid_input(a: &Werkplaats, name: &str) -> Value {
@@ -868,10 +924,11 @@ fn only(input: &Value, fields: &[&str]) -> Value {
     kept
 }
 
-/// The item a `CONFLICT` must show: its id and version.
+/// The item a `CONFLICT` must show: its version, and the fields the
+/// werkplaats query shows of it.
 struct Current {
-    id: String,
     version: i64,
+    shown: Value,
 }
 
 /// One request the server must refuse with `code`.
@@ -947,9 +1004,15 @@ impl Cases {
         current: &Item,
     ) {
         self.bad(a, name, what, input, "CONFLICT");
+        let shown = a
+            .shown
+            .get(&current.id)
+            .unwrap_or_else(|| panic!("{} is shown", current.id))
+            .clone();
+        assert_eq!(shown["version"], json!(current.version), "{shown}");
         self.0.last_mut().unwrap().conflict = Some(Current {
-            id: current.id.clone(),
             version: current.version,
+            shown,
         });
     }
 }
@@ -1007,23 +1070,35 @@ fn shorten(response: &Value) -> String {
     shown
 }
 
+/// Equal as JSON, numbers compared as numbers (`10` and `10.0` alike).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same(a, b))
+        }
+        _ => a == b,
+    }
+}
+
 /// What is wrong with the `CONFLICT` answer, if anything: it must carry
 /// the item's current version and the item as the werkplaats shows it.
 fn conflict_mismatch(response: &Value, current: &Current) -> Option<String> {
     let extensions = &response["errors"][0]["extensions"];
-    let shown = &extensions["current"];
-    let ok = extensions["currentVersion"] == json!(current.version)
-        && shown["id"] == json!(current.id)
-        && shown["version"] == json!(current.version);
-    (!ok).then(|| {
-        format!(
-            "expected currentVersion {} and current {{id {}, version {}}}, got {}",
-            current.version,
-            current.id,
-            current.version,
-            shorten(extensions)
-        )
-    })
+    let mut wrong = Vec::new();
+    if extensions["currentVersion"] != json!(current.version) {
+        wrong.push(format!(
+            "currentVersion {} instead of {}",
+            extensions["currentVersion"], current.version
+        ));
+    }
+    for (field, value) in current.shown.as_object().expect("an item") {
+        let got = &extensions["current"][field];
+        if !same(got, value) {
+            wrong.push(format!("current.{field} {got} instead of {value}"));
+        }
+    }
+    (!wrong.is_empty()).then(|| wrong.join("; "))
 }
 
 /// Sends every case; each must fail with its code as the first error,
@@ -1617,6 +1692,7 @@ fn bad_value_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
         ("PLANNED", &a.planned),
         ("CHECKING", &a.checking),
         ("ADOPTED", &a.adopted),
+        ("ADAPTED", &a.adapted),
     ] {
         cases.bad(
             a,
@@ -1663,6 +1739,7 @@ fn bad_value_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
         ("startClientJourney", "title", json!({"nl": "Reis"})),
         ("addJourneyStep", "days", json!(1.5)),
         ("addJourneyStep", "days", json!("14")),
+        ("addJourneyStep", "days", json!(2_147_483_648_i64)),
         ("assessJourneyStep", "knowledge", json!("EXCELLENT")),
         ("assessJourneyStep", "clientCentred", json!(true)),
         ("addChecklistItem", "competence", json!("EMPATHY")),
@@ -1731,6 +1808,20 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
             "an unknown token",
             valid.clone(),
             "UNAUTHENTICATED",
+        );
+        cases.input(
+            Some(a.token(As::Removed)),
+            m,
+            "a removed facilitator's token",
+            valid.clone(),
+            "UNAUTHENTICATED",
+        );
+        cases.input(
+            Some(a.token(As::Admin)),
+            m,
+            "admin, unknown werkplaats",
+            with(valid.clone(), "werkplaatsId", json!(UNKNOWN)),
+            "NOT_FOUND",
         );
         for who in EVERYONE.into_iter().filter(|who| !m.allowed.contains(who)) {
             cases.input(
@@ -2244,6 +2335,36 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
             json!({"werkplaatsId": wp, "itemId": a.checklist[0], "partnerId": a.partners[0], "answer": "YES"}),
             "FORBIDDEN",
         ),
+        // New indicators for a final action: the state refuses, after
+        // the references.
+        (
+            fac,
+            "reviseAction",
+            "new indicators for an ADOPTED action",
+            json!({"werkplaatsId": wp, "actionId": a.adopted.id, "expectedVersion": a.adopted.version, "indicatorIds": [a.indicators[0]]}),
+            "INVALID_STATE",
+        ),
+        (
+            fac,
+            "reviseAction",
+            "an unknown indicator beats an ADOPTED action",
+            json!({"werkplaatsId": wp, "actionId": a.adopted.id, "expectedVersion": a.adopted.version, "indicatorIds": [UNKNOWN]}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            fac,
+            "reviseAction",
+            "a repeated indicator beats an unknown action",
+            json!({"werkplaatsId": wp, "actionId": UNKNOWN, "expectedVersion": 1, "indicatorIds": [a.indicators[0], a.indicators[0]]}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            fac,
+            "reviseAction",
+            "a stale version beats an ADOPTED action",
+            json!({"werkplaatsId": wp, "actionId": a.adopted.id, "expectedVersion": a.adopted.version - 1, "indicatorIds": [a.indicators[0]]}),
+            "CONFLICT",
+        ),
     ];
     for (token, name, what, input, code) in ordered {
         cases.input(Some(token), mutation(name), what, input, code);
@@ -2275,6 +2396,53 @@ async fn bad_values_on_every_method_mutation_are_refused_and_append_nothing() {
     )
     .await;
     let goal = item(&goal["goal"]);
+    let step = accept(
+        &app,
+        fac,
+        "addJourneyStep",
+        with(
+            valid_input(&a, "addJourneyStep"),
+            "title",
+            json!(format!("\t{name} ")),
+        ),
+    )
+    .await;
+    let risk = accept(
+        &app,
+        fac,
+        "recordRisk",
+        with(valid_input(&a, "recordRisk"), "mitigation", json!("   ")),
+    )
+    .await;
+    // What is stored is the trimmed value; a blank mitigation is none.
+    let read = app
+        .data(
+            fac,
+            "query($id: ID!) { werkplaats(id: $id) { goals { id statement } risks { id mitigation } journeys { steps { id title } } } }",
+            json!({"id": a.id}),
+        )
+        .await;
+    let w = &read["werkplaats"];
+    let find = |list: &Value, id: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == *id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} listed in {list}"))
+    };
+    assert_eq!(find(&w["goals"], &json!(goal.id))["statement"], json!(long));
+    assert_eq!(
+        find(&w["risks"], &risk["risk"]["id"])["mitigation"],
+        Value::Null
+    );
+    let steps = json!(w["journeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|j| j["steps"].as_array().unwrap().clone())
+        .collect::<Vec<_>>());
+    assert_eq!(find(&steps, &step["step"]["id"])["title"], json!(name));
     accept(
         &app,
         fac,
