@@ -36,6 +36,11 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
+    /// Where `serve` keeps its private PostgreSQL cluster, started when no
+    /// `DATABASE_URL` is given and the default cannot be reached.
+    #[arg(long, env = "WERKPLAATS_DATA_DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+
     /// Address to listen on.
     #[arg(long, env = "WERKPLAATS_BIND", default_value = DEFAULT_BIND)]
     pub bind: SocketAddr,
@@ -160,6 +165,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             database_url: DEFAULT_DATABASE_URL.to_owned(),
+            data_dir: None,
             bind: DEFAULT_BIND.parse().expect("the default address parses"),
             admin_token: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,

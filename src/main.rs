@@ -55,6 +55,34 @@ enum ReadModel {
     },
 }
 
+/// Starts a private PostgreSQL when no `DATABASE_URL` is given and the
+/// default cannot be reached; see [`werkplaats::ops::postgres`].
+/// `WERKPLAATS_DEFAULT_DATABASE_URL` names another default, for tests.
+async fn private_cluster(
+    config: &mut Config,
+) -> anyhow::Result<Option<werkplaats::ops::postgres::Cluster>> {
+    use werkplaats::ops::postgres;
+    let given = std::env::var_os("DATABASE_URL").is_some()
+        || config.database_url != werkplaats::config::DEFAULT_DATABASE_URL;
+    if given {
+        return Ok(None);
+    }
+    let default = std::env::var("WERKPLAATS_DEFAULT_DATABASE_URL")
+        .unwrap_or_else(|_| werkplaats::config::DEFAULT_DATABASE_URL.to_owned());
+    if postgres::reachable(&default).await {
+        config.database_url = default;
+        return Ok(None);
+    }
+    let data_dir = config.data_dir.clone();
+    let (cluster, url) = tokio::task::spawn_blocking(move || postgres::Cluster::start(data_dir)).await??;
+    tracing::info!(
+        data_dir = %cluster.data_dir().display(),
+        "no PostgreSQL at {default}: started a private one on a Unix socket in its data directory"
+    );
+    config.database_url = url;
+    Ok(Some(cluster))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     werkplaats::ops::logging::init()?;
@@ -90,8 +118,9 @@ async fn main() -> anyhow::Result<()> {
             store.migrate().await?;
             tracing::info!("migrations applied");
         }
-        Command::Serve(config) => {
+        Command::Serve(mut config) => {
             settings.log();
+            let _cluster = private_cluster(&mut config).await?;
             let app = Application::build(config).await?;
             if let Some(token) = &app.generated_admin_token {
                 // Printed once, on purpose: there is no other way to learn it.

@@ -7,6 +7,7 @@ pub mod kit;
 
 mod deploy {
     mod failover;
+    mod fresh_machine;
     mod healthcheck;
     mod manifests;
     mod migrations;

@@ -1,6 +1,7 @@
 //! The test kit every test binary shares: the app in-process on port 0
 //! ([`app`]), scratch databases ([`db`]), the real binary and nginx as
-//! processes ([`process`]), one websocket client ([`ws`]), typed mutation
+//! processes ([`process`]), the contract scenarios ([`scenario`]), one
+//! websocket client ([`ws`]), typed mutation
 //! helpers and one seed world ([`seed`]).
 //!
 //! Each binary's crate root (`tests/api.rs`, `tests/browser.rs`,
@@ -18,5 +19,6 @@
 pub mod app;
 pub mod db;
 pub mod process;
+pub mod scenario;
 pub mod seed;
 pub mod ws;

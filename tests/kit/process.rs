@@ -69,10 +69,27 @@ impl Server {
         env: &[(&str, &str)],
     ) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_werkplaats"));
+        command.env("DATABASE_URL", database_url);
+        Server::launch(command, admin_token, args, env)
+    }
+
+    /// Starts `werkplaats serve` with no `DATABASE_URL` at all, as on a
+    /// machine where nothing was configured.
+    pub fn start_unconfigured(admin_token: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_werkplaats"));
+        command.env_remove("DATABASE_URL");
+        Server::launch(command, admin_token, args, env)
+    }
+
+    fn launch(
+        mut command: Command,
+        admin_token: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
         command
             .arg("serve")
             .args(args)
-            .env("DATABASE_URL", database_url)
             .env("WERKPLAATS_BIND", "127.0.0.1:0")
             .env("WERKPLAATS_ADMIN_TOKEN", admin_token)
             .env("WERKPLAATS_DB_POOL_SIZE", "8")
