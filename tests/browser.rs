@@ -14,6 +14,7 @@ mod browser {
     mod audit;
     mod collaboration;
     mod driver;
+    mod library;
     mod method;
     mod seed;
     mod timeline;

@@ -54,6 +54,7 @@ const ASSETS: &[Asset] = &[
     asset!("/js/method.js", JS, "js/method.js"),
     asset!("/js/method-forms.js", JS, "js/method-forms.js"),
     asset!("/js/revise.js", JS, "js/revise.js"),
+    asset!("/js/library.js", JS, "js/library.js"),
 ];
 
 /// The client's routes, merged into the server's router.

@@ -56,6 +56,14 @@ export const OUTCOME = {
   ABANDON: "Stoppen",
 };
 
+// How a lesson in the library (wat werkt) ended: the action's last
+// outcome, in the words of the board's columns (STATUS).
+export const LESSON_OUTCOME = {
+  ADOPT: "aangenomen",
+  ADAPT: "bijgesteld",
+  ABANDON: "gestopt",
+};
+
 export const DIRECTION = {
   INCREASE: "hoger is beter",
   DECREASE: "lager is beter",
@@ -133,6 +141,8 @@ export const EVENT = {
   JourneyStepAssessed: "stap van een klantreis beoordeeld",
   ChecklistItemAdded: "checklistitem toegevoegd",
   ChecklistItemAnswered: "checklistitem beantwoord",
+  LessonsShared: "lessen gedeeld in Wat werkt",
+  LessonsUnshared: "lessen niet meer gedeeld in Wat werkt",
 };
 
 export const eventText = (type) => EVENT[type] ?? type;

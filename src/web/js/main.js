@@ -17,6 +17,7 @@ import { goalsView, risksView, journeysView, checklistView, pdcaView } from "./m
 import { today } from "./method-forms.js";
 import { timeline, showProvenance } from "./replay.js";
 import { audit } from "./audit.js";
+import { library } from "./library.js";
 
 const main = document.getElementById("inhoud");
 const nav = document.getElementById("nav");
@@ -33,13 +34,14 @@ const state = {
   liveState: "",
   // Forms the user has typed in survive a re-render (see `keep`).
   forms: new Map(),
-  // The timeline and audit pages keep their own state across live updates.
+  // The timeline, audit and library pages keep their own state across live
+  // updates.
   mounted: null,
 };
 
 // The decisions due for review are those of the browser's today.
 const LOAD = `query($id: ID!, $today: Date!) {
-  werkplaats(id: $id) { ${WERKPLAATS_FIELDS} reviewsDue(on: $today) { id } }
+  werkplaats(id: $id) { ${WERKPLAATS_FIELDS} sharesLessons reviewsDue(on: $today) { id } }
   indicatorTemplates { key name unit direction kind about } }`;
 
 async function load(id) {
@@ -249,8 +251,9 @@ function render() {
     plan, pdca: (w, c) => pdcaView(w, c, state.item), besluiten: decisions, evaluatie: evaluation,
   };
   let body;
-  if (state.view === "tijdlijn" || state.view === "audit") {
-    body = (state.view === "tijdlijn" ? timeline : audit)(w, ctx);
+  const mounted = { tijdlijn: timeline, audit, watwerkt: library };
+  if (mounted[state.view]) {
+    body = mounted[state.view](w, ctx);
     state.mounted = body;
   } else {
     body = views[state.view](w, ctx);

@@ -59,6 +59,7 @@ export const VIEWS = [
   ["evaluatie", "Evaluatie"],
   ["tijdlijn", "Tijdlijn"],
   ["audit", "Audit"],
+  ["watwerkt", "Wat werkt"],
 ];
 
 // What a member's role lets the client offer; the server decides anyway.
