@@ -3,7 +3,7 @@
 //! matching rules of the contract's README.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -11,14 +11,14 @@ use crate::kit::app::{spawn_app, TestApp};
 pub(crate) use crate::kit::scenario::scenario_dir;
 use crate::kit::scenario::{matches, run_steps};
 
-async fn run_scenario(file: &PathBuf) -> usize {
+async fn run_scenario(file: &Path) -> usize {
     run_scenario_file(file).await.2
 }
 
 /// Runs every step of a scenario file against a fresh server; answers the
 /// server (still running), the captured variables and the number of steps,
 /// so that other tests can build on the state a scenario leaves.
-pub(crate) async fn run_scenario_file(file: &PathBuf) -> (TestApp, HashMap<String, Value>, usize) {
+pub(crate) async fn run_scenario_file(file: &Path) -> (TestApp, HashMap<String, Value>, usize) {
     let app = spawn_app().await;
     let (vars, steps) = run_steps(file, &app.admin_token.clone(), |token, query, variables| {
         let app = &app;
