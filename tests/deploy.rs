@@ -12,4 +12,5 @@ mod deploy {
     mod manifests;
     mod migrations;
     mod observability;
+    mod restore;
 }

@@ -120,7 +120,7 @@ impl EventStore {
     /// The ids of every werkplaats, oldest first, for a rebuild.
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
         Ok(
-            sqlx::query_scalar("select id from streams order by created_at, id")
+            sqlx::query_scalar("select id from streams order by seq")
                 .fetch_all(&self.pool)
                 .await?,
         )
