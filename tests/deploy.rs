@@ -13,4 +13,5 @@ mod deploy {
     mod migrations;
     mod observability;
     mod restore;
+    mod standby;
 }

@@ -15,6 +15,7 @@ mod commit;
 mod library;
 mod members;
 mod notify;
+mod primary;
 mod read;
 mod verify;
 
@@ -96,7 +97,22 @@ impl EventStore {
     }
 
     /// Connects to `url`, creating the database when it does not exist yet.
+    /// A URL of several hosts is followed to its primary; see [`primary`].
     pub async fn connect(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let hosts = primary::hosts(url);
+        if hosts.len() == 1 {
+            let pool = Self::pool_on(url, pool_size, false).await?;
+            return Ok(EventStore::new(pool));
+        }
+        let url = primary::find_primary(&hosts)
+            .await
+            .ok_or_else(|| StoreError::Database(sqlx::Error::PoolTimedOut))?;
+        let pool = Self::pool_on(&url, pool_size, true).await?;
+        primary::follow(pool.clone(), hosts, url);
+        Ok(EventStore::new(pool))
+    }
+
+    async fn pool_on(url: &str, pool_size: u32, primary_only: bool) -> Result<PgPool, StoreError> {
         if !sqlx::Postgres::database_exists(url).await? {
             // Two instances may race to create it; the loser finds it there.
             if let Err(error) = sqlx::Postgres::create_database(url).await {
@@ -107,12 +123,22 @@ impl EventStore {
         }
         // No ping before every acquire: a broken connection fails its
         // query, and the commands' callers retry with the same command id.
-        let pool = PgPoolOptions::new()
+        let mut options = PgPoolOptions::new()
             .max_connections(pool_size)
-            .test_before_acquire(false)
-            .connect(url)
-            .await?;
-        Ok(EventStore::new(pool))
+            .test_before_acquire(false);
+        if primary_only {
+            // A host that became a standby must not take the next write.
+            options = options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    if primary::is_primary(connection).await {
+                        Ok(())
+                    } else {
+                        Err(sqlx::Error::Protocol("this host is in recovery, not a primary".into()))
+                    }
+                })
+            });
+        }
+        Ok(options.connect(url).await?)
     }
 
     /// Runs pending migrations under a PostgreSQL advisory lock, so that
