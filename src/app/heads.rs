@@ -113,17 +113,30 @@ impl App {
         mut head: WriteHead,
     ) -> Result<WriteHead, AppError> {
         let mut renamed = false;
+        let mut first_batch = true;
         loop {
             let batch = self
                 .store
                 .read_stream(stream, head.state.version, i64::MAX, BATCH)
                 .await?;
-            let Some(first) = batch.first() else {
-                break;
+            let forked = match batch.first() {
+                // The append was refused for its version, yet nothing
+                // follows the kept head: the table's history is shorter
+                // than what was kept (a failover to a standby that missed
+                // the last events rewound it).
+                None if first_batch => true,
+                None => break,
+                Some(first) => first.prev_hash.as_deref() != Some(head.head.hash.as_str()),
             };
-            if first.prev_hash.as_deref() != Some(head.head.hash.as_str()) {
+            if forked {
+                tracing::warn!(
+                    werkplaats = %stream,
+                    kept_version = head.state.version,
+                    "the stored history is not the one kept in memory; folding it again from the table"
+                );
                 return self.fold_head(stream).await?.ok_or(AppError::NotFound);
             }
+            first_batch = false;
             for stored in &batch {
                 let event: Event = decode(stored)?;
                 renamed |= changes_names(&stored.event_type);

@@ -1071,3 +1071,85 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
         );
     }
 }
+
+/// A failover to a standby that missed the last events rewinds a stream
+/// under the server's feet (simulated here by cutting the table back, the
+/// append-only trigger lifted for the cut). The server's kept head no
+/// longer matches: the next command is refused by the version check, the
+/// head is folded again from the table, and the command lands after what
+/// the table holds, never beside a version it already has.
+#[tokio::test]
+async fn a_rewound_stream_is_folded_again_not_forked() {
+    let app = spawn_app().await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    for n in 0..4 {
+        app.command(
+            &fac,
+            "recordProblem",
+            "{ version }",
+            json!({"werkplaatsId": wp, "title": format!("Voor {n}"), "description": "Bewaard.", "perspective": "CLIENT"}),
+        )
+        .await;
+    }
+    assert_eq!(
+        stored_versions(&app, &wp).await,
+        (1..=6).collect::<Vec<_>>()
+    );
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("alter table events disable trigger events_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("delete from events where stream_id = $1::uuid and version > 4")
+        .bind(&wp)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update streams set version = 4, head_hash = e.hash, head_recorded_at = e.recorded_at \
+         from events e where streams.id = $1::uuid and e.stream_id = streams.id and e.version = 4",
+    )
+    .bind(&wp)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    sqlx::query("alter table events enable trigger events_append_only")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let after = app
+        .command(
+            &fac,
+            "recordProblem",
+            "{ problem { title } version }",
+            json!({"werkplaatsId": wp, "title": "Na de terugval", "description": "Nieuw.", "perspective": "CLIENT"}),
+        )
+        .await;
+    assert_eq!(
+        after["version"],
+        json!(5),
+        "appended after what the table holds"
+    );
+    assert_eq!(
+        stored_versions(&app, &wp).await,
+        (1..=5).collect::<Vec<_>>()
+    );
+    let read = app
+        .data(
+            &fac,
+            "query($id: ID!) { werkplaats(id: $id) { version problems { title } verifyTrail { valid } } }",
+            json!({"id": wp}),
+        )
+        .await;
+    assert_eq!(read["werkplaats"]["version"], json!(5));
+    let titles: Vec<&str> = read["werkplaats"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Voor 0", "Voor 1", "Na de terugval"]);
+    assert_eq!(read["werkplaats"]["verifyTrail"]["valid"], json!(true));
+}
