@@ -10,6 +10,7 @@
 pub mod kit;
 
 mod browser {
+    mod access;
     mod accessibility;
     mod audit;
     mod collaboration;

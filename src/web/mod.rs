@@ -55,6 +55,7 @@ const ASSETS: &[Asset] = &[
     asset!("/js/method-forms.js", JS, "js/method-forms.js"),
     asset!("/js/revise.js", JS, "js/revise.js"),
     asset!("/js/library.js", JS, "js/library.js"),
+    asset!("/js/members.js", JS, "js/members.js"),
 ];
 
 /// The client's routes, merged into the server's router.

@@ -1,18 +1,55 @@
 // Talking to the server: GraphQL over HTTP, graphql-transport-ws for live
-// updates, and the bearer token kept for this browser tab only.
+// updates, and the bearer token kept for this browser tab only, or, when
+// the user asked to be remembered, on this device (all its tabs).
 
 const TOKEN_KEY = "werkplaats.token";
 
+// This tab's own token (an invitation link opened here) goes before the
+// device's remembered one.
 export function storedToken() {
-  return sessionStorage.getItem(TOKEN_KEY);
+  return sessionStorage.getItem(TOKEN_KEY) ?? localStorage.getItem(TOKEN_KEY);
 }
 
-export function storeToken(token) {
-  sessionStorage.setItem(TOKEN_KEY, token.trim());
+export function storeToken(token, { remember = false } = {}) {
+  if (remember) {
+    localStorage.setItem(TOKEN_KEY, token.trim());
+    sessionStorage.removeItem(TOKEN_KEY);
+  } else {
+    sessionStorage.setItem(TOKEN_KEY, token.trim());
+  }
 }
 
+// A new token for the same member (rotated) goes where the old one was.
+export function replaceToken(token) {
+  const remembered = sessionStorage.getItem(TOKEN_KEY) === null && localStorage.getItem(TOKEN_KEY) !== null;
+  storeToken(token, { remember: remembered });
+}
+
+export function isRemembered() {
+  return sessionStorage.getItem(TOKEN_KEY) === null && localStorage.getItem(TOKEN_KEY) !== null;
+}
+
+// Signing out forgets the token in this tab and on the device.
 export function forgetToken() {
   sessionStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(TOKEN_KEY);
+}
+
+// Another tab signed out (or the remembered token was replaced): calls
+// `then` when this tab was using the device's token.
+export function onTokenChangedElsewhere(then) {
+  window.addEventListener("storage", (event) => {
+    if (event.key !== TOKEN_KEY || event.storageArea !== localStorage) return;
+    if (sessionStorage.getItem(TOKEN_KEY) !== null) return;
+    then(event.newValue);
+  });
+}
+
+// Called when the server no longer knows the token this tab sends: the
+// member was removed or forgotten, or a new link replaced theirs.
+let accessEnded = () => {};
+export function onAccessEnded(then) {
+  accessEnded = then;
 }
 
 // An invitation link carries the token in the fragment (`/#token=...`),
@@ -51,7 +88,11 @@ export async function gql(query, variables = {}) {
     throw new GraphQLError({ message: "De server is niet bereikbaar.", extensions: { code: "NETWORK" } });
   }
   const body = await response.json().catch(() => ({}));
-  if (body.errors?.length) throw new GraphQLError(body.errors[0]);
+  if (body.errors?.length) {
+    const error = new GraphQLError(body.errors[0]);
+    if (error.code === "UNAUTHENTICATED" && token && token === storedToken()) accessEnded();
+    throw error;
+  }
   if (!body.data) throw new GraphQLError({ message: `HTTP ${response.status}` });
   return body.data;
 }
@@ -98,9 +139,17 @@ export class Live {
       }));
     });
     socket.addEventListener("message", (message) => this.receive(JSON.parse(message.data)));
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", (event) => {
       this.acknowledged = false;
       if (this.closed) return;
+      // 4403: the server no longer accepts this token. Reconnecting would
+      // only be refused again.
+      if (event.code === 4403) {
+        this.closed = true;
+        this.onState("geweigerd");
+        accessEnded();
+        return;
+      }
       this.onState("verbroken");
       const delay = Math.min(10_000, 500 * 2 ** this.retry++);
       setTimeout(() => this.connect(), delay);

@@ -3,14 +3,14 @@
 // Lines export that `werkplaats verify` checks offline, and the report).
 
 import { gql, download } from "./api.js";
-import { h, formatDateTime, announce } from "./dom.js";
+import { h, formatDateTime, announce, scrollBox } from "./dom.js";
 import { errorText, eventText } from "./labels.js";
 
 const PAGE = 20;
 
 const EVENTS = `query($id: ID!, $after: Int!, $first: Int!) {
   werkplaats(id: $id) { events(afterVersion: $after, first: $first) {
-    events { version type recordedAt actor { name } data hash prevHash } hasMore } } }`;
+    events { version type recordedAt actor { name active forgotten } data hash prevHash } hasMore } } }`;
 
 const VERIFY = `query($id: ID!) { werkplaats(id: $id) {
   verifyTrail { valid checkedEvents headHash firstInvalidVersion } } }`;
@@ -36,17 +36,18 @@ export function audit(w, ctx) {
     range.textContent = events.length
       ? `Gebeurtenissen ${events[0].version} tot en met ${lastShown}${hasMore ? "; er zijn er meer" : ""}.`
       : "Geen gebeurtenissen.";
-    table.replaceChildren(h("table", { class: "trail" },
+    table.replaceChildren(scrollBox(h("table", { class: "trail" },
       h("caption", {}, "Het audittrail, in volgorde van versie"),
       h("thead", {}, h("tr", {}, ["Versie", "Gebeurtenis", "Door", "Vastgelegd", "Hash", "Gegevens"]
         .map((title) => h("th", { scope: "col" }, title)))),
       h("tbody", {}, events.map((e) => h("tr", {},
         h("th", { scope: "row" }, e.version),
         h("td", {}, eventText(e.type), h("br"), h("code", {}, e.type)),
-        h("td", {}, e.actor?.name ?? "beheerder"),
+        h("td", {}, e.actor?.name ?? "beheerder",
+          e.actor && !e.actor.forgotten && e.actor.active === false ? h("span", { class: "meta" }, " (verwijderd)") : null),
         h("td", {}, formatDateTime(e.recordedAt)),
         h("td", {}, h("code", { class: "hash", title: e.hash }, `${e.hash.slice(0, 12)}…`)),
-        h("td", {}, h("details", {}, h("summary", {}, "Toon"), h("pre", {}, JSON.stringify(e.data, null, 2)))))))));
+        h("td", {}, h("details", {}, h("summary", {}, "Toon"), h("pre", {}, JSON.stringify(e.data, null, 2)))))))), "Het audittrail"));
   }
 
   const result = h("div", { id: "verify-result", role: "status" });

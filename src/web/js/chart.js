@@ -30,6 +30,11 @@ export function indicatorChart(indicator) {
     h("svg:line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(value), y2: y(value), class: cls }),
     h("svg:text", { x: WIDTH - PAD.right + 6, y: y(value) + 4, class: "chart-label" }, label),
   ];
+  // The x-axis names the day with its year ("31-01-2026"), at most five
+  // dates so they never overlap; the first and last keep inside the chart.
+  const every = Math.max(1, Math.ceil(n / 5));
+  const tick = (date) => `${date.slice(8, 10)}-${date.slice(5, 7)}-${date.slice(0, 4)}`;
+  const anchor = (i) => (n > 1 && i === 0 ? "start" : n > 1 && i === n - 1 ? "end" : "middle");
   const points = measurements.map((m, i) => `${x(i)},${y(m.value)}`).join(" ");
   return h("figure", { class: "chart" },
     h("svg:svg", {
@@ -45,7 +50,9 @@ export function indicatorChart(indicator) {
     n > 1 ? h("svg:polyline", { points, class: "chart-line" }) : null,
     measurements.map((m, i) => [
       h("svg:rect", { x: x(i) - 4, y: y(m.value) - 4, width: 8, height: 8, class: "chart-point" }),
-      h("svg:text", { x: x(i), y: HEIGHT - 8, class: "chart-tick", "text-anchor": "middle" }, m.measuredOn.slice(5)),
+      i % every === 0 || i === n - 1
+        ? h("svg:text", { x: x(i), y: HEIGHT - 8, class: "chart-tick", "text-anchor": anchor(i) }, tick(m.measuredOn))
+        : null,
     ])),
     h("figcaption", { id: descId }, description),
     n === 0 ? null : h("details", {}, h("summary", {}, "Metingen als tabel"),

@@ -92,6 +92,12 @@ export function checkedValues(form, name) {
   return [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
 }
 
+// A wide table scrolls inside its own box instead of widening the page;
+// the box takes the keyboard, so it can be scrolled without a mouse.
+export function scrollBox(table, label) {
+  return h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": label ?? "Tabel" }, table);
+}
+
 export function announce(text) {
   const status = document.getElementById("status");
   status.textContent = "";

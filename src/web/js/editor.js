@@ -7,7 +7,7 @@
 // indicators, goals, risks and journey steps share one conflict view.
 
 import { gql } from "./api.js";
-import { h, announce } from "./dom.js";
+import { h, announce, scrollBox } from "./dom.js";
 import { errorText } from "./labels.js";
 import { validate } from "./forms.js";
 
@@ -156,7 +156,7 @@ function showConflict(spec, base, w, ctx, { values, current, currentVersion }) {
   const view = h("div", { class: "conflict", id: "conflict" },
     h("p", { class: "notice", role: "alert" },
       `Iemand anders heeft ${spec.what} gewijzigd terwijl u bewerkte (nu versie ${currentVersion}). Er is nog niets van u opgeslagen. Kies wat blijft.`),
-    h("table", { class: "compare" },
+    scrollBox(h("table", { class: "compare" },
       h("caption", {}, "Hun versie naast de uwe"),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Veld"), h("th", { scope: "col" }, `Hun versie (versie ${currentVersion})`), h("th", { scope: "col" }, "Uw versie"), h("th", { scope: "col" }, "Verschil"))),
       h("tbody", {}, spec.fields.map((f) => {
@@ -164,7 +164,7 @@ function showConflict(spec, base, w, ctx, { values, current, currentVersion }) {
         return h("tr", { class: equal ? "" : "differs" },
           h("th", { scope: "row" }, f.label), h("td", {}, f.show(theirs[f.key], w)), h("td", {}, f.show(values[f.key], w)),
           h("td", {}, equal ? "gelijk" : "verschilt"));
-      }))),
+      }))), "Hun versie naast de uwe"),
     h("div", { class: "buttons" },
       h("button", { type: "button", class: "secondary", onclick: () => { closeForm(); announce("Hun versie is gehouden."); ctx.refresh(); } }, "Hun versie houden"),
       h("button", { type: "button", onclick: () => save(spec, item, w, ctx, { values, expectedVersion: currentVersion, baseValues: theirs }) }, "Mijn versie houden"),

@@ -13,6 +13,7 @@ import {
 } from "./labels.js";
 import { itemIndex } from "./views.js";
 import { openForm } from "./editor.js";
+import { showLink } from "./members.js";
 
 const NAME = "1 tot 200 tekens.";
 const TEXT = "1 tot 10.000 tekens.";
@@ -190,12 +191,8 @@ export function inviteMember(w, ctx) {
 
 // The token is shown once: as a link that signs the new member in.
 function showInvitation({ member, token }) {
-  const link = `${location.origin}/#token=${encodeURIComponent(token)}`;
-  const input = h("input", { type: "text", readonly: true, value: link, class: "wide" });
-  openForm(`Uitnodiging voor ${member.name}`, h("div", {},
-    h("p", {}, "Stuur deze link alleen aan deze persoon, via een veilig kanaal. Hij wordt niet nog eens getoond."),
-    field("Uitnodigingslink", input),
-    h("button", { type: "button", onclick: () => navigator.clipboard?.writeText(link).then(() => announce("Link gekopieerd.")) }, "Kopiëren")));
+  showLink(`Uitnodiging voor ${member.name}`,
+    "Stuur deze link alleen aan deze persoon, via een veilig kanaal. Hij wordt niet nog eens getoond.", token);
 }
 
 export function planAction(w, ctx) {

@@ -88,7 +88,7 @@ export const ITEM_KIND = {
 export const CHANGE = { ADDED: "nieuw", CHANGED: "gewijzigd", REMOVED: "verwijderd" };
 
 export const ERROR = {
-  UNAUTHENTICATED: "Dit token is onbekend. Meld u opnieuw aan.",
+  UNAUTHENTICATED: "Dit token werkt niet (meer). Vraag de procesbegeleider om een nieuwe uitnodigingslink.",
   FORBIDDEN: "Uw rol mag dit niet.",
   NOT_FOUND: "Niet gevonden.",
   BAD_USER_INPUT: "De invoer klopt niet",
@@ -143,9 +143,18 @@ export const EVENT = {
   ChecklistItemAnswered: "checklistitem beantwoord",
   LessonsShared: "lessen gedeeld in Wat werkt",
   LessonsUnshared: "lessen niet meer gedeeld in Wat werkt",
+  MemberRemoved: "lid verwijderd",
+  RoleChanged: "rol van een lid gewijzigd",
+  MemberForgotten: "lid vergeten (persoonsgegevens gewist)",
+  IdentityLinked: "inlog gekoppeld aan een lid",
+  InvitationReissued: "nieuwe uitnodigingslink gemaakt",
+  TokenRotated: "eigen token vernieuwd",
 };
 
-export const eventText = (type) => EVENT[type] ?? type;
+// An event type without a name here (added to the server later) reads as
+// words rather than as an identifier.
+export const eventText = (type) => EVENT[type]
+  ?? `gebeurtenis: ${type.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase()}`;
 
 // The method (method.graphql): step guides, goals, risks, the three
 // hulpmiddelen and reviews.

@@ -3,15 +3,16 @@
 // is present) over one websocket.
 
 import {
-  gql, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live,
+  gql, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live, onAccessEnded, onTokenChangedElsewhere,
 } from "./api.js";
-import { h, field, fill, announce, textInput, textArea, select } from "./dom.js";
+import { h, field, fill, announce, textInput, textArea, select, uid } from "./dom.js";
 import { METHODOLOGY, ROLE, errorText, eventText, pairs } from "./labels.js";
 import {
   WERKPLAATS_FIELDS, VIEWS, abilities, header, overview, plan, decisions, evaluation, itemIndex,
 } from "./views.js";
 import { mutationForm } from "./forms.js";
-import { installDialog, openForm } from "./editor.js";
+import { rotateOwnToken, showLink } from "./members.js";
+import { installDialog, openForm, closeForm } from "./editor.js";
 import { revise } from "./revise.js";
 import { goalsView, risksView, journeysView, checklistView, pdcaView } from "./method.js";
 import { today } from "./method-forms.js";
@@ -63,10 +64,52 @@ function reportFault(fault) {
   document.body.prepend(box);
 }
 
+// What a member reads when the server no longer takes their token: who
+// can let them in again.
+export const ACCESS_ENDED = "U hebt geen toegang meer met deze link of dit token. Dat gebeurt als u uit de werkplaats "
+  + "bent verwijderd of vergeten, of als er een nieuwe uitnodigingslink voor u is gemaakt: dan werkt de oude niet meer. "
+  + "Vraag de procesbegeleider van uw werkplaats om een nieuwe uitnodigingslink.";
+
+// The token stopped working while the page was open (or on loading it):
+// say so once, stop the live connection for good and ask for a new link.
+let ended = false;
+// A token just typed on the sign-in page that never worked is most likely
+// mistyped: that page says so instead.
+let typed = false;
+function accessEnded() {
+  if (ended) return;
+  ended = true;
+  stopLive();
+  closeForm();
+  forgetToken();
+  state.me = null;
+  state.werkplaats = null;
+  state.liveState = "geweigerd";
+  signIn(typed
+    ? "Dit token werkt niet: controleer of u het helemaal hebt geplakt. Werkt het ook dan niet, vraag de procesbegeleider van uw werkplaats om een nieuwe uitnodigingslink."
+    : ACCESS_ENDED);
+  typed = false;
+}
+
 function boot() {
   window.addEventListener("error", (event) => reportFault(event.error ?? event.message));
   window.addEventListener("unhandledrejection", (event) => reportFault(event.reason));
+  onAccessEnded(accessEnded);
+  // Signed out in another tab that shares this device's token.
+  onTokenChangedElsewhere((token) => {
+    if (token === null) {
+      stopLive();
+      closeForm();
+      state.me = null;
+      state.werkplaats = null;
+      signIn("U bent in een ander tabblad afgemeld.");
+    } else {
+      enter();
+    }
+  });
   installDialog();
+  document.getElementById("menu-knop").addEventListener("click", () => setMenu(!document.body.classList.contains("menu-open")));
+  window.addEventListener("hashchange", () => setMenu(false));
   // An invitation link opened in a tab that already shows the client
   // changes only the fragment.
   window.addEventListener("hashchange", () => (takeTokenFromUrl() ? enter() : show({ focus: true })));
@@ -79,9 +122,12 @@ async function enter({ focus = true } = {}) {
   stopLive();
   state.werkplaats = null;
   if (!storedToken()) return signIn();
+  ended = false;
   try {
     state.me = (await gql("{ me { id name role partner { id name } } }")).me;
+    typed = false;
   } catch (error) {
+    if (ended) return;
     forgetToken();
     return signIn(errorText(error));
   }
@@ -89,14 +135,28 @@ async function enter({ focus = true } = {}) {
   show({ focus });
 }
 
+// On a small screen the account and the navigation fold away behind the
+// menu button (see app.css); choosing a view folds them away again.
+function setMenu(open) {
+  document.body.classList.toggle("menu-open", open);
+  document.getElementById("menu-knop").setAttribute("aria-expanded", String(open));
+}
+
 function signIn(message) {
+  document.body.classList.remove("signed-in");
+  setMenu(false);
   nav.replaceChildren();
   document.getElementById("account").replaceChildren();
   document.title = "Aanmelden — Werkplaats";
-  const alert = h("div", { class: "form-alert", role: "alert" }, message ?? "");
+  const alert = h("div", { class: "form-alert", role: "alert", id: "aanmeld-melding" }, message ?? "");
   const token = h("input", { type: "password", name: "token", required: true, autocomplete: "off", spellcheck: "false" });
-  const form = h("form", { class: "form signin", novalidate: true },
+  const rememberId = uid("onthoud");
+  const remember = h("input", { type: "checkbox", name: "remember", id: rememberId, "aria-describedby": `${rememberId}-hint` });
+  const form = h("form", { class: "form signin", novalidate: true, "aria-label": "Aanmelden" },
     field("Uw token", token, "Plak het token uit uw uitnodiging. Hebt u een uitnodigingslink? Open die; dan bent u meteen aangemeld."),
+    h("div", { class: "check" }, remember, h("label", { for: rememberId }, "Onthoud mij op dit apparaat")),
+    h("p", { class: "hint", id: `${rememberId}-hint` },
+      "Dan blijft u aangemeld in elk tabblad van deze browser, ook na het sluiten. Alleen op een apparaat dat niemand anders gebruikt. Afmelden wist het weer."),
     alert,
     h("button", { type: "submit" }, "Aanmelden"));
   form.addEventListener("submit", (event) => {
@@ -106,20 +166,40 @@ function signIn(message) {
       token.focus();
       return;
     }
-    storeToken(token.value);
+    storeToken(token.value, { remember: remember.checked });
+    typed = true;
     enter();
   });
-  main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Aanmelden"), form);
-  token.focus();
+  main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, message === ACCESS_ENDED ? "Geen toegang meer" : "Aanmelden"), form);
+  if (message === ACCESS_ENDED) {
+    document.title = "Geen toegang meer — Werkplaats";
+    main.prepend(h("div", { class: "notice", id: "toegang-beeindigd", role: "alert" },
+      h("p", {}, h("strong", {}, "U bent afgemeld. "), message)));
+    alert.textContent = "";
+    document.getElementById("paginatitel").focus();
+  } else {
+    token.focus();
+  }
 }
 
 function renderAccount() {
   const who = state.me
     ? `${state.me.name} (${ROLE[state.me.role]}${state.me.partner ? `, ${state.me.partner.name}` : ""})`
     : "beheerder";
-  document.getElementById("account").replaceChildren(
+  document.body.classList.add("signed-in");
+  fill(document.getElementById("account"),
     h("span", {}, "Aangemeld als ", h("strong", {}, who)),
+    state.me ? h("button", { type: "button", class: "secondary", id: "eigen-token", onclick: rotate }, "Nieuwe link voor mij") : null,
     h("button", { type: "button", class: "secondary", onclick: signOut }, "Afmelden"));
+}
+
+// A member replaces their own token: the live connection is closed first,
+// as the server closes it for the old token, and opened again with the new.
+function rotate() {
+  rotateOwnToken({
+    before: () => stopLive(),
+    after: () => { if (state.werkplaats) startLive(state.werkplaats.id); },
+  });
 }
 
 function signOut() {
@@ -143,6 +223,7 @@ async function show({ focus = false } = {}) {
       state.werkplaats = await load(target.id);
     } catch (error) {
       state.werkplaats = null;
+      if (ended) return;
       main.replaceChildren(h("h1", { id: "paginatitel", tabindex: "-1" }, "Niet beschikbaar"), h("p", {}, errorText(error)));
       return;
     }
@@ -196,10 +277,8 @@ function createWerkplaats() {
       ["name", "municipality", "question", "methodology", "facilitatorName"].map((k) => [k, form.elements[k].value.trim()])),
     done: (data) => {
       const { werkplaats, facilitator, facilitatorToken } = data.createWerkplaats;
-      const link = `${location.origin}/#token=${encodeURIComponent(facilitatorToken)}`;
-      openForm(`Werkplaats ${werkplaats.name} geopend`, h("div", {},
-        h("p", {}, `Stuur deze link aan ${facilitator.name}, de procesbegeleider. Hij wordt niet nog eens getoond.`),
-        field("Uitnodigingslink", h("input", { type: "text", readonly: true, value: link, class: "wide" }))));
+      showLink(`Werkplaats ${werkplaats.name} geopend`,
+        `Stuur deze link aan ${facilitator.name}, de procesbegeleider. Hij wordt niet nog eens getoond.`, facilitatorToken);
       home();
     },
   });
@@ -315,9 +394,13 @@ function startLive(id) {
     { id },
     ({ presence }) => {
       state.presence = presence;
+      state.presenceKnown = true;
       renderPresence();
       if (state.view === "plan" && !state.mounted) render();
     },
+    // Refused (the server decides who may see who is present): say
+    // nothing rather than "wordt opgehaald" for ever.
+    { onError: () => { state.presenceKnown = true; renderPresence(); } },
   );
 }
 
@@ -325,6 +408,7 @@ function stopLive() {
   state.live?.close();
   state.live = null;
   state.presence = [];
+  state.presenceKnown = false;
   renderPresence();
 }
 
@@ -344,14 +428,14 @@ function renderPresence() {
   }
   const names = itemIndex(w);
   // The box is a live region: rewrite it only when what it says changes.
-  const says = JSON.stringify([state.liveState, state.presence.map((p) => [p.member.id, names.get(p.editing)])]);
+  const says = JSON.stringify([state.liveState, state.presenceKnown, state.presence.map((p) => [p.member.id, names.get(p.editing)])]);
   if (box.dataset.says === says) return;
   box.dataset.says = says;
   fill(box,
     h("h2", { class: "visually-hidden" }, "Wie is er"),
     h("span", { class: "live-state" }, state.liveState === "verbroken" ? "Verbinding verbroken, opnieuw verbinden… " : ""),
     h("span", {}, "Nu hier: "),
-    state.presence.length === 0 ? h("span", {}, "wordt opgehaald…") : null,
+    state.presence.length === 0 ? h("span", {}, state.presenceKnown ? "niemand anders" : "wordt opgehaald…") : null,
     h("ul", { class: "inline", id: "aanwezig" }, state.presence.map((p) => h("li", { "data-member": p.member.id },
       h("strong", {}, p.member.name),
       ` (${ROLE[p.member.role]}${p.member.partner ? `, ${p.member.partner.name}` : ""})`,

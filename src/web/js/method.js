@@ -4,7 +4,7 @@
 // knowledge, attitude and skills, and the PDCA form of each action. The
 // same views render an earlier version read-only in the timeline.
 
-import { h, formatDate, formatDateTime, formatNumber } from "./dom.js";
+import { h, formatDate, formatDateTime, formatNumber, scrollBox } from "./dom.js";
 import {
   ANSWER, COMPETENCE, DIRECTION, INDICATOR_KIND, JUDGEMENT, OUTCOME, QUALITY, RISK_LEVEL, RISK_STATUS,
   STATUS, TOOL,
@@ -125,7 +125,7 @@ export function goalsView(w, ctx) {
       editable ? method.recordGoal(w, ctx) : null),
     section("Indicatoren", "doel-indicatoren",
       h("p", { class: "hint" }, "Proces: hoe het werk gaat. Prestatie (output): wat het oplevert. Effect (outcome): wat het voor inwoners verandert. Metingen legt u vast bij Evaluatie."),
-      indicators.length === 0 ? h("p", {}, "Nog geen indicatoren.") : h("table", { class: "indicator-table" },
+      indicators.length === 0 ? h("p", {}, "Nog geen indicatoren.") : scrollBox(h("table", { class: "indicator-table" },
         h("caption", {}, "Alle indicatoren met hun soort en doel"),
         h("thead", {}, h("tr", {}, ["Indicator", "Soort", "Doel", "Nulmeting en norm", "Laatste meting", facilitate ? "Corrigeren" : null]
           .filter(Boolean).map((title) => h("th", { scope: "col" }, title)))),
@@ -135,7 +135,7 @@ export function goalsView(w, ctx) {
           h("td", {}, i.goal ? i.goal.statement : "geen doel"),
           h("td", {}, `${formatNumber(i.baseline)} → ${formatNumber(i.norm)} ${i.unit} (${DIRECTION[i.direction]})`),
           h("td", {}, i.latest === null ? "nog niet gemeten" : `${formatNumber(i.latest)} ${i.unit}: norm ${i.normMet ? "gehaald" : "niet gehaald"}`),
-          facilitate ? h("td", {}, correctButton(ctx, "indicator", i, i.name)) : null)))),
+          facilitate ? h("td", {}, correctButton(ctx, "indicator", i, i.name)) : null)))), "Indicatoren"),
       facilitate ? [method.defineFromTemplate(w, ctx), forms.defineIndicator(w, ctx)] : null),
   ];
 }
@@ -171,7 +171,7 @@ export function risksView(w, ctx) {
   return [
     section("Risico's", "risicos",
       h("p", { class: "hint" }, "Wat de aanpak kan laten mislukken, hoe waarschijnlijk en hoe erg dat is, wie het in de gaten houdt en wat het risico beperkt."),
-      risks.length === 0 ? h("p", {}, "Nog geen risico's vastgelegd.") : matrix(risks),
+      risks.length === 0 ? h("p", {}, "Nog geen risico's vastgelegd.") : scrollBox(matrix(risks), "Risicomatrix"),
       h("ul", { class: "cards risks" }, order.map((r) => h("li", { class: itemClass(ctx, `card risk risk-${weight(score(r))}${r.status === "CLOSED" ? " closed" : ""}`, r.id), "data-id": r.id },
         h("h3", {}, r.title, changeMark(ctx, r.id), h("span", { class: "badge" }, ` ${RISK_STATUS[r.status]}`)),
         h("p", { class: "meta" }, `Kans ${RISK_LEVEL[r.likelihood]} × impact ${RISK_LEVEL[r.impact]} (${WEIGHT[weight(score(r))]}) · eigenaar: ${r.owner?.name ?? "geen"}`),

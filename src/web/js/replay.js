@@ -83,6 +83,13 @@ export function timeline(w, ctx) {
       : "");
     const changed = new Map(step.items.map((item) => [item.id, item.change]));
     const names = itemIndex(then);
+    // What the timeline names besides what decisions refer to: partners,
+    // members and the step the werkplaats is in.
+    for (const p of then.partners) names.set(p.id, `Partner: ${p.name}`);
+    for (const m of then.members) {
+      names.set(m.id, `Lid: ${m.name}${m.forgotten ? "" : m.active === false ? " (verwijderd)" : ""}`);
+    }
+    names.set("phase", `Stap: ${then.phase.number}. ${then.phase.title}`);
     const view = { ...ctx, readOnly: true, changed, onProvenance: (d) => showProvenance(w.id, d, version) };
     fill(content,
       h("section", { class: "panel", "aria-labelledby": "veranderd" },
@@ -90,7 +97,7 @@ export function timeline(w, ctx) {
         step.items.length === 0 ? h("p", {}, "Geen items; deze stap veranderde de werkplaats zelf.") : null,
         h("ul", {}, step.items.map((item) => h("li", {},
           h("strong", { class: `badge change-${item.change.toLowerCase()}` }, CHANGE[item.change]), " ",
-          `${ITEM_KIND[item.kind]}: ${names.get(item.id)?.replace(/^[^:]*: /, "") ?? item.id}`)))),
+          `${ITEM_KIND[item.kind] ?? "item"}: ${names.get(item.id)?.replace(/^[^:]*: /, "") ?? "(niet meer te vinden)"}`)))),
       header(then, view, true), overview(then, view), goalsView(then, view), risksView(then, view),
       journeysView(then, view), checklistView(then, view), plan(then, view), decisions(then, view), evaluation(then, view));
     // The header's title belongs to the live page; here it is a sub-heading.

@@ -13,13 +13,14 @@ import {
 import { indicatorChart } from "./chart.js";
 import * as forms from "./forms.js";
 import { stepGuide, reviewButton } from "./method.js";
+import { memberList } from "./members.js";
 
 export const WERKPLAATS_FIELDS = `
   id name municipality question methodology version createdAt
   phase { number key title guide { result about questions tools source } } phases { number key title }
   phaseHistory { from { number title } to { number title } note by { name } at atVersion }
   partners { id name kind }
-  members { id name role partner { id name } }
+  members { id name role partner { id name } active forgotten }
   problems { id title description perspective recordedBy { name } recordedAt version }
   solutions { id title description basis addresses { id title } capitals recognition version }
   plan { actions { id title goal status cycle owner { id name } dueDate
@@ -70,6 +71,8 @@ export function abilities(me) {
     plan: role === "FACILITATOR" || role === "PARTNER",
     contribute: ["FACILITATOR", "PARTNER", "CLIENT_VOICE"].includes(role),
     checkpoint: ["FACILITATOR", "EVALUATOR"].includes(role),
+    // The admin signs in without a member (`me` is null).
+    admin: me === null,
   };
 }
 
@@ -178,8 +181,7 @@ export function overview(w, ctx) {
       h("ul", { class: "plain" }, w.partners.map((p) => h("li", { class: itemClass(ctx, "", p.id) },
         `${p.name} (${PARTNER_KIND[p.kind]})`, changeMark(ctx, p.id)))),
       h("h3", {}, "Leden"),
-      h("ul", { class: "plain" }, w.members.map((m) => h("li", { class: itemClass(ctx, "", m.id) },
-        `${m.name} — ${ROLE[m.role]}${m.partner ? `, ${m.partner.name}` : ""}`, changeMark(ctx, m.id)))),
+      memberList(w, ctx, { itemClass, changeMark }),
       ctx.readOnly || !ctx.can.facilitate ? null : [forms.addPartner(w, ctx), forms.inviteMember(w, ctx)]),
   ];
 }
