@@ -14,6 +14,12 @@ const DEFAULT_MAX_BODY_BYTES: usize = 1_048_576;
 const DEFAULT_MAX_QUERY_DEPTH: usize = 12;
 const DEFAULT_MAX_QUERY_COMPLEXITY: usize = 1600;
 const DEFAULT_MAX_ALIASES: usize = 30;
+// graphql-js's `getIntrospectionQuery()` (9 levels of `ofType`) is 14
+// deep and weighs about 250 with every option on; room for tools that ask
+// a little more.
+const DEFAULT_MAX_INTROSPECTION_DEPTH: usize = 20;
+const DEFAULT_MAX_INTROSPECTION_COMPLEXITY: usize = 1000;
+const DEFAULT_PERSISTED_QUERIES: usize = 1000;
 const DEFAULT_MAX_BATCH: usize = 10;
 const DEFAULT_MUTATION_BURST: u32 = 60;
 const DEFAULT_MUTATIONS_PER_SECOND: u32 = 10;
@@ -61,6 +67,21 @@ pub struct Config {
     /// does each fragment spread, with fragments expanded).
     #[arg(long, env = "WERKPLAATS_MAX_QUERY_COMPLEXITY", default_value_t = DEFAULT_MAX_QUERY_COMPLEXITY)]
     pub max_query_complexity: usize,
+
+    /// Deepest introspection-only query accepted (one asking only
+    /// `__schema`, `__type` and `__typename`, as schema loaders do).
+    #[arg(long, env = "WERKPLAATS_MAX_INTROSPECTION_DEPTH", default_value_t = DEFAULT_MAX_INTROSPECTION_DEPTH)]
+    pub max_introspection_depth: usize,
+
+    /// Most complex introspection-only query accepted, counted as
+    /// `--max-query-complexity` counts.
+    #[arg(long, env = "WERKPLAATS_MAX_INTROSPECTION_COMPLEXITY", default_value_t = DEFAULT_MAX_INTROSPECTION_COMPLEXITY)]
+    pub max_introspection_complexity: usize,
+
+    /// Automatic persisted queries each instance remembers (the least
+    /// recently used go first); 0 turns them off.
+    #[arg(long, env = "WERKPLAATS_PERSISTED_QUERIES", default_value_t = DEFAULT_PERSISTED_QUERIES)]
+    pub persisted_queries: usize,
 
     /// Most aliased fields in one document, with fragments expanded.
     #[arg(long, env = "WERKPLAATS_MAX_ALIASES", default_value_t = DEFAULT_MAX_ALIASES)]
@@ -172,6 +193,9 @@ impl Default for Config {
             max_query_depth: DEFAULT_MAX_QUERY_DEPTH,
             max_query_complexity: DEFAULT_MAX_QUERY_COMPLEXITY,
             max_aliases: DEFAULT_MAX_ALIASES,
+            max_introspection_depth: DEFAULT_MAX_INTROSPECTION_DEPTH,
+            max_introspection_complexity: DEFAULT_MAX_INTROSPECTION_COMPLEXITY,
+            persisted_queries: DEFAULT_PERSISTED_QUERIES,
             max_batch: DEFAULT_MAX_BATCH,
             mutation_burst: DEFAULT_MUTATION_BURST,
             mutations_per_second: DEFAULT_MUTATIONS_PER_SECOND,

@@ -74,7 +74,8 @@ async fn private_cluster(
         return Ok(None);
     }
     let data_dir = config.data_dir.clone();
-    let (cluster, url) = tokio::task::spawn_blocking(move || postgres::Cluster::start(data_dir)).await??;
+    let (cluster, url) =
+        tokio::task::spawn_blocking(move || postgres::Cluster::start(data_dir)).await??;
     tracing::info!(
         data_dir = %cluster.data_dir().display(),
         "no PostgreSQL at {default}: started a private one on a Unix socket in its data directory"

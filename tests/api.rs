@@ -9,6 +9,7 @@ mod api {
     mod audit_trail;
     mod bad_input;
     mod fuzz;
+    mod graphql_http;
     mod library;
     mod limits;
     mod live;

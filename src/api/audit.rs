@@ -10,41 +10,64 @@ use super::types::{int, Event, Shared};
 use crate::app::{self, render, App};
 use crate::projections::DecisionView;
 
+/// What kind of item of a werkplaats something is.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "render::ItemKind")]
 pub enum ItemKind {
+    /// A problem.
     Problem,
+    /// A solution.
     Solution,
+    /// An action.
     Action,
+    /// A decision.
     Decision,
+    /// A reflection.
     Reflection,
+    /// An indicator.
     Indicator,
+    /// A partner organisation.
     Partner,
+    /// A member.
     Member,
+    /// The phase the werkplaats is in.
     Phase,
+    /// A goal.
     Goal,
+    /// A risk.
     Risk,
+    /// A client journey.
     Journey,
+    /// A statement of the checklist.
     ChecklistItem,
 }
 
+/// How an item changed between two versions.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "app::ChangeKind")]
 pub enum ChangeKind {
+    /// It is new.
     Added,
+    /// It was there before and is different now.
     Changed,
+    /// It was there before and is gone now.
     Removed,
 }
 
 /// One item added, changed or removed between two versions.
 #[derive(SimpleObject)]
 pub struct ItemChange {
+    /// What kind of item it is.
     pub kind: ItemKind,
+    /// The item's id.
     pub id: ID,
+    /// Whether it was added, changed or removed.
     pub change: ChangeKind,
-    /// The item as the werkplaats query shows it before; null where absent.
+    /// The item as it was before, as the werkplaats shows it; empty when it did
+    /// not exist yet.
     pub before: Option<Json<Value>>,
-    /// The item as the werkplaats query shows it after; null where absent.
+    /// The item as it is after, as the werkplaats shows it; empty when it was
+    /// removed.
     pub after: Option<Json<Value>>,
 }
 
@@ -63,19 +86,26 @@ impl From<app::ItemChange> for ItemChange {
 /// What changed after `fromVersion` up to and including `toVersion`.
 #[derive(SimpleObject)]
 pub struct Changes {
+    /// The version compared from; its own changes are not included.
     pub from_version: i32,
+    /// The version compared to; its changes are included.
     pub to_version: i32,
+    /// Every item that was added, changed or removed.
     pub items: Vec<ItemChange>,
+    /// The events in between, in version order.
     pub events: Vec<Event>,
 }
 
 /// An item a decision was based on, as it was when the decision was taken.
 #[derive(SimpleObject)]
 pub struct ProvenanceItem {
+    /// The item's id.
     pub id: ID,
+    /// What kind of item it is.
     pub kind: ItemKind,
     /// The item as it was at the decision's version.
     pub at_decision: Json<Value>,
+    /// Whether the item has changed since the decision was taken.
     pub changed_since: bool,
 }
 

@@ -10,18 +10,27 @@ use super::types::{int, Member, Shared, Verification};
 use crate::app::App;
 use crate::projections::CheckpointView;
 
-/// A head (version and hash) an evaluator or facilitator recorded.
+/// A note of how far the trail was at one moment (its version and that event's
+/// hash), made by an evaluator or facilitator so that any later change to the
+/// trail can be detected.
 #[derive(SimpleObject)]
 pub struct Checkpoint {
+    /// The version recorded.
     pub version: i32,
+    /// The hash of the event at that version.
     pub hash: String,
+    /// Who recorded the checkpoint.
     pub recorded_by: Member,
+    /// When the checkpoint was recorded.
     pub recorded_at: DateTime,
 }
 
+/// A version and the hash recorded for it, to check the trail against.
 #[derive(InputObject)]
 pub struct CheckpointInput {
+    /// The version.
     pub version: i32,
+    /// The hash recorded for that version.
     pub hash: String,
 }
 

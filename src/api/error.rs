@@ -60,7 +60,9 @@ pub fn limit_error(error: LimitError) -> async_graphql::Error {
         | LimitError::Introspection
         | LimitError::TooManyAliases { .. }
         | LimitError::TooManyMutations { .. }
-        | LimitError::RepeatedMutation(_) => with_code(error.to_string(), code::BAD_USER_INPUT),
+        | LimitError::RepeatedMutation(_)
+        | LimitError::SubscriptionRootFields(_)
+        | LimitError::MissingVariable { .. } => with_code(error.to_string(), code::BAD_USER_INPUT),
     }
 }
 

@@ -13,9 +13,13 @@ use crate::projections::{LessonIndicator as IndicatorView, LessonView};
 /// Where a lesson comes from: the werkplaats, never a member.
 #[derive(SimpleObject)]
 pub struct LessonSource {
+    /// The id of the werkplaats the lesson comes from.
     pub werkplaats_id: ID,
+    /// The name of that werkplaats.
     pub werkplaats_name: String,
+    /// The municipality it works in.
     pub municipality: String,
+    /// The step plan it follows.
     pub methodology: Methodology,
     /// The werkplaats's question.
     pub question: String,
@@ -24,7 +28,9 @@ pub struct LessonSource {
 /// The solution the action tried out.
 #[derive(SimpleObject)]
 pub struct LessonSolution {
+    /// A short name for the solution.
     pub title: String,
+    /// The solution in full: what it is and how it works.
     pub description: String,
     /// Where the idea comes from.
     pub basis: Vec<EvidenceBasis>,
@@ -38,14 +44,21 @@ pub struct LessonSolution {
 /// shows it.
 #[derive(SimpleObject)]
 pub struct LessonIndicator {
+    /// What is measured.
     pub name: String,
+    /// The unit it is measured in, e.g. `%` or `dagen`.
     pub unit: String,
+    /// What it monitors: the process, its output or the outcome.
     pub kind: IndicatorKind,
+    /// Whether a higher or a lower value is better.
     pub direction: Direction,
+    /// The value before the werkplaats started.
     pub baseline: f64,
+    /// The value the partners want to reach.
     pub norm: f64,
     /// The value measured last.
     pub latest: Option<f64>,
+    /// Whether the latest value reaches the norm; false without measurements.
     pub norm_met: bool,
 }
 
@@ -55,8 +68,11 @@ pub struct LessonIndicator {
 pub struct Lesson {
     /// The action's id.
     pub id: ID,
+    /// The werkplaats the lesson comes from.
     pub source: LessonSource,
+    /// The action's short name.
     pub title: String,
+    /// What the action should achieve.
     pub goal: String,
     /// The partner organisation that owns the action.
     pub owner: String,
@@ -68,7 +84,9 @@ pub struct Lesson {
     pub cycles: i32,
     /// What each Check found, oldest first.
     pub findings: Vec<String>,
+    /// The solution the action put into practice, if any.
     pub solution: Option<LessonSolution>,
+    /// The indicators the action should move.
     pub indicators: Vec<LessonIndicator>,
     /// When it was last concluded.
     pub concluded_at: DateTime,
@@ -123,7 +141,9 @@ impl From<LessonView> for Lesson {
 /// One page of the library.
 #[derive(SimpleObject)]
 pub struct LessonPage {
+    /// The lessons of this page, most recently concluded first.
     pub lessons: Vec<Lesson>,
+    /// Whether more lessons follow after this page.
     pub has_more: bool,
     /// Pass as `after` for the next page; null when there is none.
     pub cursor: Option<String>,
@@ -142,12 +162,20 @@ impl LibraryQuery {
     async fn wat_werkt(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Words to look for, in Dutch; other forms of a word match too (huisbezoeken finds huisbezoek)."
+        )]
         search: Option<String>,
-        outcome: Option<ActOutcome>,
+        #[graphql(desc = "Only lessons whose last cycle ended so.")] outcome: Option<ActOutcome>,
+        #[graphql(desc = "Only lessons whose solution invests in this empowerment capital.")]
         capital: Option<EmpowermentCapital>,
-        methodology: Option<Methodology>,
-        #[graphql(default = 20)] first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Only lessons from this step plan.")] methodology: Option<Methodology>,
+        #[graphql(
+            default = 20,
+            desc = "At most this many lessons, 1 to 100 (20 by default)."
+        )]
+        first: Option<i32>,
+        #[graphql(desc = "The `cursor` of the page before.")] after: Option<String>,
     ) -> Result<LessonPage> {
         let app = ctx.data::<App>()?;
         let filter = LessonFilter {

@@ -59,6 +59,10 @@ pub enum LimitError {
     RateLimited { retry_after: Duration },
     #[error("this token has {max} websocket connections open already")]
     TooManyConnections { max: usize },
+    #[error("variable ${name} of required type {ty} was not provided")]
+    MissingVariable { name: String, ty: String },
+    #[error("a subscription selects exactly one root field; this one selects {0}")]
+    SubscriptionRootFields(usize),
 }
 
 /// A wait as the whole seconds a client is told to wait (at least one, so
@@ -103,10 +107,13 @@ impl Extension for RequestLimitsExtension {
         // Parsed once here; the engine reuses the parsed document.
         let caller = caller(&request.data).or_else(|| caller(ctx.session_data));
         let operation = request.operation_name.clone();
+        let variables = request.variables.clone();
         let document = request.parsed_query()?;
+        let refuse = |error| limit_error(error).into_server_error(Default::default());
+        required_variables(document, operation.as_deref(), &variables).map_err(refuse)?;
         self.0
             .check(document, operation.as_deref(), caller)
-            .map_err(|error| limit_error(error).into_server_error(Default::default()))?;
+            .map_err(refuse)?;
         next.run(ctx, request).await
     }
 }
@@ -158,6 +165,20 @@ impl DocumentLimits {
                     return Err(LimitError::RepeatedMutation(pair[0].to_owned()));
                 }
             }
+            if definition.node.ty == OperationType::Subscription {
+                // The spec's "Single root field": one stream per operation.
+                let mut keys = Vec::new();
+                root_keys(
+                    &definition.node.selection_set.node,
+                    &document.fragments,
+                    &mut keys,
+                );
+                keys.sort_unstable();
+                keys.dedup();
+                if keys.len() != 1 {
+                    return Err(LimitError::SubscriptionRootFields(keys.len()));
+                }
+            }
             if total.selections > self.max_selections {
                 return Err(LimitError::TooComplex {
                     max: self.max_selections,
@@ -190,6 +211,76 @@ impl DocumentLimits {
             .check(CallerKey::from(caller), cost)
             .map_err(|retry_after| LimitError::RateLimited { retry_after })
     }
+}
+
+/// The variables of the operation that runs without which it cannot run
+/// (non-null, without a default): their absence is a request error, before
+/// anything executes. (async-graphql only notices it at the field.)
+fn required_variables(
+    document: &ExecutableDocument,
+    operation: Option<&str>,
+    variables: &async_graphql::Variables,
+) -> Result<(), LimitError> {
+    let mut operations = document.operations.iter();
+    let runs = match operation {
+        Some(wanted) => {
+            operations.find(|(name, _)| name.is_some_and(|name| name.as_str() == wanted))
+        }
+        None => match (operations.next(), operations.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        },
+    };
+    let Some((_, definition)) = runs else {
+        return Ok(());
+    };
+    for variable in &definition.node.variable_definitions {
+        let variable = &variable.node;
+        let given = variables
+            .get(&variable.name.node)
+            .is_some_and(|value| *value != async_graphql::Value::Null);
+        if !variable.var_type.node.nullable && variable.default_value.is_none() && !given {
+            return Err(LimitError::MissingVariable {
+                name: variable.name.node.to_string(),
+                ty: variable.var_type.node.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether every operation of the document is a query that asks only
+/// `__schema`, `__type` and `__typename` at its root (fragments expanded):
+/// a client loading the schema, which its own limits apply to.
+pub fn introspection_only(document: &ExecutableDocument) -> bool {
+    fn only(
+        set: &SelectionSet,
+        fragments: &HashMap<Name, Positioned<FragmentDefinition>>,
+        nesting: usize,
+    ) -> bool {
+        // Fragments nested this deep at the root are no schema loader's.
+        nesting < 8
+            && set.items.iter().all(|selection| match &selection.node {
+                Selection::Field(field) => matches!(
+                    field.node.name.node.as_str(),
+                    "__schema" | "__type" | "__typename"
+                ),
+                Selection::FragmentSpread(spread) => fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|fragment| {
+                        only(&fragment.node.selection_set.node, fragments, nesting + 1)
+                    }),
+                Selection::InlineFragment(inline) => {
+                    only(&inline.node.selection_set.node, fragments, nesting + 1)
+                }
+            })
+    }
+    let mut operations = document.operations.iter().peekable();
+    operations.peek().is_some()
+        && operations.all(|(_, definition)| {
+            definition.node.ty == OperationType::Query
+                && only(&definition.node.selection_set.node, &document.fragments, 0)
+        })
 }
 
 /// The response keys of the fields at the level of `set`, fragments
@@ -493,6 +584,35 @@ mod tests {
         assert!(limits
             .check(&document, Some("M"), Some(Caller::Admin))
             .is_err());
+    }
+
+    #[test]
+    fn a_subscription_selects_one_root_field() {
+        let limits = limits(1_000, 30, 10);
+        assert_eq!(check(&limits, "subscription { a { id } }"), Ok(()));
+        assert_eq!(
+            check(&limits, "subscription { a { id } b { id } }"),
+            Err(LimitError::SubscriptionRootFields(2))
+        );
+        assert_eq!(
+            check(
+                &limits,
+                "subscription { a { id } ...F } fragment F on Subscription { __typename }"
+            ),
+            Err(LimitError::SubscriptionRootFields(2))
+        );
+    }
+
+    #[test]
+    fn introspection_only_documents_are_told_apart() {
+        let only = |query| introspection_only(&parse_query(query).unwrap());
+        assert!(only("{ __schema { types { name } } }"));
+        assert!(only(
+            "query Q { ...F } fragment F on Query { __type(name: \"X\") { name } __typename }"
+        ));
+        assert!(!only("{ __schema { types { name } } me { id } }"));
+        assert!(!only("query A { __typename } query B { me { id } }"));
+        assert!(!only("mutation { __typename }"));
     }
 
     #[test]

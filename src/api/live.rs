@@ -12,6 +12,7 @@ use crate::app::{App, PresenceEntry as AppPresenceEntry};
 /// A member connected to the werkplaats, and what they are editing.
 #[derive(SimpleObject)]
 pub struct PresenceEntry {
+    /// Who is connected.
     pub member: Member,
     /// The id of the item they are editing, if any.
     pub editing: Option<ID>,
@@ -29,15 +30,19 @@ impl From<AppPresenceEntry> for PresenceEntry {
     }
 }
 
+/// What the caller is editing now.
 #[derive(InputObject)]
 pub struct SetPresenceInput {
+    /// The werkplaats the caller is working in.
     pub werkplaats_id: ID,
     /// The id of the item the member is editing now, or null for none.
     pub editing: Option<ID>,
 }
 
+/// Who is present after the change.
 #[derive(SimpleObject)]
 pub struct SetPresencePayload {
+    /// Everyone connected to the werkplaats, with what they are editing.
     pub presence: Vec<PresenceEntry>,
 }
 
@@ -46,11 +51,12 @@ pub struct LiveMutation;
 
 #[Object]
 impl LiveMutation {
-    /// Says what the caller is editing; never an event. Answers who is present.
+    /// Tells the others what the caller is editing now, and answers who is
+    /// present. It changes nothing in the werkplaats.
     async fn set_presence(
         &self,
         ctx: &Context<'_>,
-        input: SetPresenceInput,
+        #[graphql(desc = "What the caller is editing now.")] input: SetPresenceInput,
     ) -> Result<SetPresencePayload> {
         let app = ctx.data::<App>()?;
         let presence = app

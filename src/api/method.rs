@@ -69,6 +69,7 @@ impl PhaseTransition {
     }
 }
 
+/// One step forward on the werkplaats's timeline of phases.
 #[Object]
 impl PhaseTransition {
     /// The phase it left.
@@ -87,11 +88,11 @@ impl PhaseTransition {
     async fn by(&self) -> Option<Member> {
         member(&self.wp, self.change.by).ok()
     }
-    /// When.
+    /// When the werkplaats moved on.
     async fn at(&self) -> DateTime {
         DateTime(self.change.at)
     }
-    /// The version of its `PhaseAdvanced` event.
+    /// The werkplaats version at which the phase moved on.
     async fn at_version(&self) -> i32 {
         int(self.change.version)
     }
@@ -132,8 +133,10 @@ borrowed_item!(
     Goal, GoalView, goals, goal
 );
 
+/// A shared goal or societal result the partners work towards.
 #[Object]
 impl Goal {
+    /// The goal's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
@@ -171,14 +174,18 @@ borrowed_item!(
     Risk, RiskView, risks, risk
 );
 
+/// A risk to the approach, and what reduces it.
 #[Object]
 impl Risk {
+    /// The risk's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the risk.
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// The risk in full: what could go wrong, and what would follow.
     async fn description(&self) -> &str {
         &self.item().description
     }
@@ -199,6 +206,7 @@ impl Risk {
         let owner = self.item().owner?;
         self.wp.view.partner(&owner).map(Partner::from)
     }
+    /// Where the risk stands: open, mitigated, occurred or closed.
     async fn status(&self) -> RiskStatus {
         self.item().status.into()
     }
@@ -223,13 +231,14 @@ impl DecisionReview {
     }
 }
 
+/// A later look at a decision: keep it, revise it or retire it.
 #[Object]
 impl DecisionReview {
     /// Keep, revise or retire.
     async fn outcome(&self) -> ReviewOutcome {
         self.review.outcome.into()
     }
-    /// Why.
+    /// Why the review concluded so.
     async fn note(&self) -> &str {
         &self.review.note
     }
@@ -237,13 +246,15 @@ impl DecisionReview {
     async fn next_review_on(&self) -> Option<Date> {
         self.review.next_review_on.map(Date)
     }
+    /// Who recorded the review.
     async fn reviewed_by(&self) -> Result<Member> {
         member(&self.wp, self.review.reviewed_by)
     }
+    /// When the review was recorded.
     async fn reviewed_at(&self) -> DateTime {
         DateTime(self.review.reviewed_at)
     }
-    /// The version of its `DecisionReviewed` event.
+    /// The werkplaats version at which the review was recorded.
     async fn at_version(&self) -> i32 {
         int(self.review.at_version)
     }
@@ -336,8 +347,10 @@ impl JourneyStep {
     }
 }
 
+/// One step of a client journey, with how it went.
 #[Object]
 impl JourneyStep {
+    /// The step's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
@@ -345,6 +358,7 @@ impl JourneyStep {
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// What happened in this step, in full.
     async fn description(&self) -> &str {
         &self.item().description
     }
@@ -389,11 +403,15 @@ borrowed_item!(
     ClientJourney, JourneyView, journeys, journey
 );
 
+/// A client journey (klantreis): the route one household takes past the
+/// partners.
 #[Object]
 impl ClientJourney {
+    /// The journey's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the journey.
     async fn title(&self) -> &str {
         &self.item().title
     }
@@ -426,6 +444,7 @@ pub struct ChecklistAnswer {
     answer: ChecklistAnswerView,
 }
 
+/// A partner's answer to a checklist statement.
 #[Object]
 impl ChecklistAnswer {
     /// The organisation the answer is for.
@@ -436,15 +455,19 @@ impl ChecklistAnswer {
             .map(Partner::from)
             .ok_or_else(|| "the partner of this answer is unknown".into())
     }
+    /// Yes, partly or no.
     async fn answer(&self) -> ChecklistAnswerValue {
         self.answer.answer.into()
     }
+    /// A remark with the answer, if any.
     async fn note(&self) -> Option<&str> {
         self.answer.note.as_deref()
     }
+    /// Who gave the answer.
     async fn answered_by(&self) -> Result<Member> {
         member(&self.wp, self.answer.answered_by)
     }
+    /// When the answer was given.
     async fn answered_at(&self) -> DateTime {
         DateTime(self.answer.answered_at)
     }
@@ -456,14 +479,19 @@ borrowed_item!(
     ChecklistItem, ChecklistItemView, checklist, checklist_item
 );
 
+/// A statement of the checklist kennis, houding en vaardigheden, with each
+/// partner's answer.
 #[Object]
 impl ChecklistItem {
+    /// The statement's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// Whether the statement is about knowledge, attitude or skills.
     async fn competence(&self) -> Competence {
         self.item().competence.into()
     }
+    /// The statement partners answer with yes, partly or no.
     async fn statement(&self) -> &str {
         &self.item().statement
     }

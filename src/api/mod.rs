@@ -7,17 +7,20 @@
 //! error the GraphQL engine raises itself (a malformed query, a wrong
 //! variable type, a limit exceeded) is bad input from the client.
 
+mod apq;
 mod audit;
 mod checkpoint;
 mod commands;
 mod enums;
 pub mod error;
 mod export;
+mod graphiql;
 pub mod http;
 mod library;
 mod limits;
 mod live;
 mod method;
+mod nulls;
 mod query;
 mod report;
 mod scalars;
@@ -35,12 +38,14 @@ pub use subscription::SubscriptionRoot;
 
 // Those that run a domain command come from `commands` (one module each);
 // presence and token rotation decide nothing and live beside them.
-/// Every read: the core contract's and the library's.
+/// Everything there is to read: werkplaatsen (now or as they were), your own
+/// membership, indicator templates and the library (wat werkt).
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct Query(query::CoreQuery, library::LibraryQuery);
 
-/// Every mutation: the core contract's and those of later contracts.
+/// Everything there is to change. Each change to a werkplaats is recorded as
+/// one event in its audit trail.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct Mutation(
@@ -97,7 +102,8 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
             max_aliases: limits.max_aliases,
             introspection: limits.introspection,
             mutations: RateLimiter::new(limits.mutation_burst, limits.mutations_per_second),
-        }));
+        }))
+        .extension(nulls::FieldErrors);
     if !limits.introspection {
         builder = builder.disable_introspection();
     }

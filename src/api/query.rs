@@ -22,8 +22,14 @@ impl CoreQuery {
     async fn werkplaats(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The werkplaats's id.")] id: ID,
+        #[graphql(
+            desc = "Show the werkplaats exactly as it was after this event (1 up to the current version); give this or `asOfTime`, not both."
+        )]
         as_of_version: Option<i32>,
+        #[graphql(
+            desc = "Show the werkplaats as it was at this moment: after the last event recorded at or before it."
+        )]
         as_of_time: Option<DateTime>,
     ) -> Result<Option<Werkplaats>> {
         let app = ctx.data::<App>()?;

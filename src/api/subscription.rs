@@ -11,18 +11,22 @@ use crate::app::App;
 
 pub struct SubscriptionRoot;
 
+/// Live updates, sent over a websocket.
 #[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
-    /// Every event of the werkplaats after `afterVersion`, in order and
-    /// without gaps: first the ones already stored, then each new one as it
-    /// is appended, through whichever server instance appended it.
+    /// Every event of the werkplaats after `afterVersion`, in order and without
+    /// gaps: first the ones already stored, then each new one as it happens.
     async fn werkplaats_events(
         &self,
         ctx: &Context<'_>,
-        werkplaats_id: ID,
+        #[graphql(desc = "The werkplaats to follow.")] werkplaats_id: ID,
         // Nullable with a default, as the contract has it; an explicit null
         // means the default.
-        #[graphql(default = 0)] after_version: Option<i32>,
+        #[graphql(
+            default = 0,
+            desc = "Start after this version; 0, the default, sends every event."
+        )]
+        after_version: Option<i32>,
     ) -> Result<impl Stream<Item = Event>> {
         let app = ctx.data::<App>()?;
         let after_version = after_version.unwrap_or(0);
@@ -33,12 +37,13 @@ impl SubscriptionRoot {
         Ok(events.map(Event))
     }
 
-    /// The werkplaats after each change; under a burst a client may skip
-    /// intermediate states but always ends on the newest.
+    /// The werkplaats after each change. When many changes come at once, some
+    /// in-between states may be skipped, but the last one sent is always the
+    /// newest.
     async fn werkplaats_changed(
         &self,
         ctx: &Context<'_>,
-        werkplaats_id: ID,
+        #[graphql(desc = "The werkplaats to follow.")] werkplaats_id: ID,
     ) -> Result<impl Stream<Item = Werkplaats>> {
         let app = ctx.data::<App>()?;
         let states = app
@@ -52,7 +57,7 @@ impl SubscriptionRoot {
     async fn presence(
         &self,
         ctx: &Context<'_>,
-        werkplaats_id: ID,
+        #[graphql(desc = "The werkplaats whose connected members to show.")] werkplaats_id: ID,
     ) -> Result<impl Stream<Item = Vec<PresenceEntry>>> {
         let app = ctx.data::<App>()?;
         let presence = app

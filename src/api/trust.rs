@@ -9,8 +9,10 @@ use super::caller;
 use super::error::graphql_error;
 use crate::app::App;
 
+/// The caller's new token.
 #[derive(SimpleObject)]
 pub struct RotateTokenPayload {
+    /// The new token, shown once: keep it safe. The old one no longer works.
     pub token: String,
 }
 
@@ -19,7 +21,8 @@ pub struct TrustMutation;
 
 #[Object]
 impl TrustMutation {
-    /// Any member: replaces the caller's own token; the old one stops working.
+    /// Gives you a new token in place of your own; the old one stops working at
+    /// once (any member).
     async fn rotate_token(&self, ctx: &Context<'_>) -> Result<RotateTokenPayload> {
         let app = ctx.data::<App>()?;
         let token = app.rotate_token(caller(ctx)).await.map_err(graphql_error)?;

@@ -38,9 +38,10 @@ pub fn int(n: impl TryInto<i32>) -> i32 {
 pub struct Phase {
     /// Position in the step plan, from 1.
     pub number: i32,
-    /// Stable key, e.g. `probleemanalyse`.
+    /// A short fixed name for the phase that never changes, e.g.
+    /// `probleemanalyse`.
     pub key: String,
-    /// Title to show.
+    /// The phase's name, to show.
     pub title: String,
     #[graphql(skip)]
     pub methodology: DomainMethodology,
@@ -81,8 +82,11 @@ pub fn phase(methodology: DomainMethodology, number: u32) -> Phase {
 /// An organisation taking part: the municipality or a chain partner.
 #[derive(SimpleObject, Clone)]
 pub struct Partner {
+    /// The partner's id.
     pub id: ID,
+    /// The organisation's name.
     pub name: String,
+    /// What kind of organisation it is.
     pub kind: PartnerKind,
 }
 
@@ -99,10 +103,14 @@ impl From<&PartnerView> for Partner {
 /// A person taking part, with their role in this werkplaats.
 #[derive(SimpleObject, Clone)]
 pub struct Member {
+    /// The member's id.
     pub id: ID,
-    /// "vergeten lid" once the member's personal data has been erased.
+    /// The person's name; it reads "vergeten lid" once their personal data has
+    /// been erased.
     pub name: String,
+    /// What the member may do in this werkplaats.
     pub role: Role,
+    /// The partner organisation the member takes part for, if any.
     pub partner: Option<Partner>,
     /// False once removed; removed members stay listed, as history refers to them.
     pub active: bool,
@@ -163,14 +171,18 @@ borrowed_item!(
     Problem, ProblemView, problems, problem
 );
 
+/// A problem as one of the partners sees it.
 #[Object]
 impl Problem {
+    /// The problem's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the problem.
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// The problem in full: what goes wrong, and for whom.
     async fn description(&self) -> &str {
         &self.item().description
     }
@@ -178,9 +190,11 @@ impl Problem {
     async fn perspective(&self) -> Perspective {
         self.item().perspective.into()
     }
+    /// Who recorded the problem.
     async fn recorded_by(&self) -> Result<Member> {
         member(&self.wp, self.item().recorded_by)
     }
+    /// When the problem was recorded.
     async fn recorded_at(&self) -> DateTime {
         DateTime(self.item().recorded_at)
     }
@@ -195,21 +209,26 @@ borrowed_item!(
     Solution, SolutionView, solutions, solution
 );
 
+/// A proposed solution and the problems it addresses.
 #[Object]
 impl Solution {
+    /// The solution's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the solution.
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// The solution in full: what it is and how it would work.
     async fn description(&self) -> &str {
         &self.item().description
     }
-    /// Where the idea comes from: casuistry, science, practice.
+    /// Where the idea comes from: cases, research or practice.
     async fn basis(&self) -> Vec<EvidenceBasis> {
         self.item().basis.iter().map(|&b| b.into()).collect()
     }
+    /// The problems the solution addresses, in the order given.
     async fn addresses(&self) -> Vec<Problem> {
         self.item()
             .addresses
@@ -236,17 +255,23 @@ borrowed_item!(
     Action, ActionView, actions, action
 );
 
+/// An action the partners try out in PDCA cycles: Plan, Do, Check, Act.
 #[Object]
 impl Action {
+    /// The action's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the action.
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// What the action should achieve.
     async fn goal(&self) -> &str {
         &self.item().goal
     }
+    /// Where the action stands: planned, being done, being checked, or
+    /// concluded.
     async fn status(&self) -> ActionStatus {
         self.item().status.into()
     }
@@ -262,9 +287,11 @@ impl Action {
             .map(Partner::from)
             .ok_or_else(|| "the owner of this action is unknown".into())
     }
+    /// The day the action should be done by; empty when no date is set.
     async fn due_date(&self) -> Option<Date> {
         self.item().due_date.map(Date)
     }
+    /// The solution the action puts into practice, if any.
     async fn solution(&self) -> Option<Solution> {
         Solution::at(&self.wp, &self.item().solution?)
     }
@@ -300,8 +327,10 @@ pub struct Plan {
     pub wp: Shared,
 }
 
+/// The action plan of the werkplaats.
 #[Object]
 impl Plan {
+    /// Every action, in the order they were planned.
     async fn actions(&self) -> Vec<Action> {
         self.wp
             .view
@@ -323,23 +352,30 @@ impl Decision {
     }
 }
 
+/// A decision in the decision log, with what it was based on.
 #[Object]
 impl Decision {
+    /// The decision's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// A short name for the decision.
     async fn title(&self) -> &str {
         &self.item().title
     }
+    /// The situation that called for a decision.
     async fn context(&self) -> &str {
         &self.item().context
     }
+    /// The options the partners weighed, in the order given.
     async fn options_considered(&self) -> &[String] {
         &self.item().options_considered
     }
+    /// What was decided.
     async fn decision(&self) -> &str {
         &self.item().decision
     }
+    /// Why it was decided so.
     async fn rationale(&self) -> &str {
         &self.item().rationale
     }
@@ -356,17 +392,20 @@ impl Decision {
     async fn superseded_by(&self) -> Option<Decision> {
         self.other(self.item().superseded_by)
     }
+    /// Who recorded the decision.
     async fn decided_by(&self) -> Result<Member> {
         member(&self.wp, self.item().decided_by)
     }
+    /// When the decision was recorded.
     async fn decided_at(&self) -> DateTime {
         DateTime(self.item().decided_at)
     }
-    /// The version of its `DecisionRecorded` event.
+    /// The werkplaats version at which the decision was recorded.
     async fn at_version(&self) -> i32 {
         int(self.item().at_version)
     }
-    /// Each item of `basedOn`, as it was at `atVersion`.
+    /// Each item the decision was based on, as it was when the decision was
+    /// recorded, and whether it changed since.
     async fn provenance(&self, ctx: &Context<'_>) -> Result<Vec<audit::ProvenanceItem>> {
         audit::provenance(ctx, &self.wp, self.item()).await
     }
@@ -401,14 +440,19 @@ borrowed_item!(
     Reflection, ReflectionView, reflections, reflection
 );
 
+/// What someone learnt, in the phase they learnt it.
 #[Object]
 impl Reflection {
+    /// The reflection's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// What was learnt, in the words of whoever recorded it.
     async fn text(&self) -> &str {
         &self.item().text
     }
+    /// Ids of the items the reflection is about (problems, solutions, actions,
+    /// decisions, indicators, goals and so on), in the order given.
     async fn about(&self) -> Vec<ID> {
         self.item().about.iter().copied().map(id).collect()
     }
@@ -416,9 +460,11 @@ impl Reflection {
     async fn phase(&self) -> Phase {
         phase(self.wp.view.methodology, self.item().phase)
     }
+    /// Who recorded the reflection.
     async fn recorded_by(&self) -> Result<Member> {
         member(&self.wp, self.item().recorded_by)
     }
+    /// When the reflection was recorded.
     async fn recorded_at(&self) -> DateTime {
         DateTime(self.item().recorded_at)
     }
@@ -427,8 +473,11 @@ impl Reflection {
 /// One value of an indicator.
 #[derive(SimpleObject, Clone)]
 pub struct Measurement {
+    /// The value measured, in the indicator's unit.
     pub value: f64,
+    /// The day it was measured.
     pub measured_on: Date,
+    /// A remark with the measurement, if any.
     pub note: Option<String>,
 }
 
@@ -437,14 +486,19 @@ borrowed_item!(
     Indicator, IndicatorView, indicators, indicator
 );
 
+/// Something the werkplaats measures, with a starting value (baseline) and a
+/// value to reach (norm).
 #[Object]
 impl Indicator {
+    /// The indicator's id.
     async fn id(&self) -> ID {
         id(self.item().id)
     }
+    /// What is measured.
     async fn name(&self) -> &str {
         &self.item().name
     }
+    /// The unit it is measured in, e.g. `%` or `dagen`.
     async fn unit(&self) -> &str {
         &self.item().unit
     }
@@ -456,6 +510,7 @@ impl Indicator {
     async fn norm(&self) -> f64 {
         self.item().norm
     }
+    /// Whether a higher or a lower value is better.
     async fn direction(&self) -> Direction {
         self.item().direction.into()
     }
@@ -476,18 +531,22 @@ impl Indicator {
     async fn version(&self) -> i32 {
         int(self.item().version)
     }
-    /// The value measured on the latest date (ties: recorded last).
+    /// The value measured on the latest day (of two on the same day, the one
+    /// recorded last); empty without measurements.
     async fn latest(&self) -> Option<f64> {
         self.item().latest()
     }
-    /// `(latest - baseline) / (norm - baseline)`, not clamped.
+    /// How far the latest value has come from the baseline to the norm: 0 at
+    /// the baseline, 1 at the norm (`(latest - baseline) / (norm - baseline)`,
+    /// not capped); empty without measurements.
     async fn progress(&self) -> Option<f64> {
         self.item().progress()
     }
+    /// Whether the latest value reaches the norm; false without measurements.
     async fn norm_met(&self) -> bool {
         self.item().norm_met()
     }
-    /// In `measuredOn` order.
+    /// Every measurement, by the day it was measured.
     async fn measurements(&self) -> Vec<Measurement> {
         self.item()
             .measurements
@@ -506,8 +565,11 @@ pub struct Evaluation {
     pub wp: Shared,
 }
 
+/// How the werkplaats is doing: its indicators and the outcomes of its PDCA
+/// cycles.
 #[Object]
 impl Evaluation {
+    /// Every indicator, in the order they were defined.
     async fn indicators(&self) -> Vec<Indicator> {
         self.wp
             .view
@@ -516,12 +578,15 @@ impl Evaluation {
             .filter_map(|i| Indicator::at(&self.wp, &i.id))
             .collect()
     }
+    /// How many actions are now adopted.
     async fn actions_adopted(&self) -> i32 {
         int(self.wp.view.evaluation().actions_adopted)
     }
+    /// How many actions are now adapted.
     async fn actions_adapted(&self) -> i32 {
         int(self.wp.view.evaluation().actions_adapted)
     }
+    /// How many actions are now abandoned.
     async fn actions_abandoned(&self) -> i32 {
         int(self.wp.view.evaluation().actions_abandoned)
     }
@@ -529,6 +594,7 @@ impl Evaluation {
     async fn cycles_completed(&self) -> i32 {
         int(self.wp.view.evaluation().cycles_completed)
     }
+    /// How many reflections were recorded.
     async fn reflections(&self) -> i32 {
         int(self.wp.view.evaluation().reflections)
     }
@@ -537,15 +603,20 @@ impl Evaluation {
 /// One event of the trail, as stored.
 pub struct Event(pub EventRecord);
 
+/// One event of the audit trail: one recorded change to the werkplaats, exactly
+/// as stored.
 #[Object]
 impl Event {
+    /// The event's place in the werkplaats's history, from 1.
     async fn version(&self) -> i32 {
         int(self.0.stored.version)
     }
+    /// What happened, e.g. `ProblemRecorded`.
     #[graphql(name = "type")]
     async fn event_type(&self) -> &str {
         &self.0.stored.event_type
     }
+    /// When the event was stored.
     async fn recorded_at(&self) -> DateTime {
         DateTime(self.0.stored.recorded_at)
     }
@@ -553,31 +624,44 @@ impl Event {
     async fn actor(&self) -> Option<Member> {
         self.0.actor.clone().map(Member::from)
     }
-    /// The payload exactly as stored.
+    /// What the event recorded, exactly as stored.
     async fn data(&self) -> async_graphql::Json<serde_json::Value> {
         async_graphql::Json(self.0.stored.payload.clone())
     }
-    /// Lowercase hex SHA-256 over the previous hash and this event (see README).
+    /// A fingerprint of this event and every event before it (lowercase hex
+    /// SHA-256; the README says how to compute it): if an earlier event were
+    /// changed, it would no longer match.
     async fn hash(&self) -> &str {
         &self.0.stored.hash
     }
+    /// The `hash` of the event before; empty for the first event.
     async fn prev_hash(&self) -> Option<&str> {
         self.0.stored.prev_hash.as_deref()
     }
 }
 
+/// One page of the audit trail.
 #[derive(SimpleObject)]
 pub struct EventPage {
+    /// The events of this page, in version order.
     pub events: Vec<Event>,
+    /// Whether later events follow after this page.
     pub has_more: bool,
 }
 
-/// The outcome of recomputing the hash chain.
+/// The outcome of checking the audit trail: whether any stored event was
+/// changed or lost.
 #[derive(SimpleObject)]
 pub struct Verification {
+    /// True when every event's stored hash and link match (and, when checking
+    /// checkpoints, each given hash is found at its version).
     pub valid: bool,
+    /// How many events were read.
     pub checked_events: i32,
+    /// The stored hash of the last event read; empty when there is none.
     pub head_hash: Option<String>,
+    /// The first version whose hash or link does not match, or that is missing;
+    /// empty when the trail is valid.
     pub first_invalid_version: Option<i32>,
 }
 
@@ -614,14 +698,20 @@ impl Werkplaats {
     }
 }
 
+/// A werkplaats: partners working together on one question, with its whole
+/// trail of problems, solutions, actions, decisions and reflections, as of one
+/// version.
 #[Object]
 impl Werkplaats {
+    /// The werkplaats's id.
     async fn id(&self) -> ID {
         id(self.0.view.id)
     }
+    /// The werkplaats's name.
     async fn name(&self) -> &str {
         &self.0.view.name
     }
+    /// The municipality the werkplaats works in.
     async fn municipality(&self) -> &str {
         &self.0.view.municipality
     }
@@ -629,6 +719,7 @@ impl Werkplaats {
     async fn question(&self) -> &str {
         &self.0.view.question
     }
+    /// The step plan the werkplaats follows.
     async fn methodology(&self) -> Methodology {
         self.0.view.methodology.into()
     }
@@ -646,19 +737,25 @@ impl Werkplaats {
             .map(|p| Phase::of(self.0.view.methodology, p))
             .collect()
     }
-    /// Number of events in the stream (as of this reading).
+    /// How many changes (events) the werkplaats has had, as of this reading;
+    /// every change adds one.
     async fn version(&self) -> i32 {
         int(self.0.view.version)
     }
+    /// When the werkplaats was opened.
     async fn created_at(&self) -> DateTime {
         DateTime(self.0.view.created_at)
     }
+    /// The partner organisations taking part, in the order they were added.
     async fn partners(&self) -> Vec<Partner> {
         self.0.view.partners.iter().map(Partner::from).collect()
     }
+    /// The people taking part, in the order they were invited; removed and
+    /// forgotten members stay listed.
     async fn members(&self) -> Vec<Member> {
         self.0.members().into_iter().map(Member::from).collect()
     }
+    /// The problems recorded, in the order they were recorded.
     async fn problems(&self) -> Vec<Problem> {
         self.0
             .view
@@ -667,6 +764,7 @@ impl Werkplaats {
             .filter_map(|p| self.problem(p.id))
             .collect()
     }
+    /// The solutions proposed, in the order they were proposed.
     async fn solutions(&self) -> Vec<Solution> {
         self.0
             .view
@@ -675,9 +773,11 @@ impl Werkplaats {
             .filter_map(|s| self.solution(s.id))
             .collect()
     }
+    /// The action plan.
     async fn plan(&self) -> Plan {
         Plan { wp: self.0.clone() }
     }
+    /// Every decision, in the order they were recorded.
     async fn decision_log(&self) -> Vec<Decision> {
         self.0
             .view
@@ -686,6 +786,7 @@ impl Werkplaats {
             .filter_map(|d| self.decision(d.id))
             .collect()
     }
+    /// Every reflection, in the order they were recorded.
     async fn reflections(&self) -> Vec<Reflection> {
         self.0
             .view
@@ -694,6 +795,7 @@ impl Werkplaats {
             .filter_map(|r| self.reflection(r.id))
             .collect()
     }
+    /// How the werkplaats is doing: its indicators and PDCA outcomes.
     async fn evaluation(&self) -> Evaluation {
         Evaluation { wp: self.0.clone() }
     }
@@ -704,8 +806,16 @@ impl Werkplaats {
         ctx: &Context<'_>,
         // Nullable with a default, as the contract has them; an explicit
         // null means the default.
-        #[graphql(default = 0)] after_version: Option<i32>,
-        #[graphql(default = 100)] first: Option<i32>,
+        #[graphql(
+            default = 0,
+            desc = "Start after this version; 0, the default, starts at the first event."
+        )]
+        after_version: Option<i32>,
+        #[graphql(
+            default = 100,
+            desc = "At most this many events, 1 to 1000 (100 by default)."
+        )]
+        first: Option<i32>,
     ) -> Result<EventPage> {
         let app = ctx.data::<App>()?;
         let after_version = after_version.unwrap_or(0);
@@ -724,7 +834,8 @@ impl Werkplaats {
     async fn changes(
         &self,
         ctx: &Context<'_>,
-        from_version: i32,
+        #[graphql(desc = "Show what changed after this version.")] from_version: i32,
+        #[graphql(desc = "Up to and including this version; by default the version shown.")]
         to_version: Option<i32>,
     ) -> Result<audit::Changes> {
         audit::changes(ctx, &self.0, from_version, to_version).await
@@ -733,10 +844,12 @@ impl Werkplaats {
     async fn checkpoints(&self) -> Result<Vec<checkpoint::Checkpoint>> {
         checkpoint::checkpoints(&self.0)
     }
-    /// Valid only if the chain verifies and holds each given hash at its version.
+    /// Checks the trail against checkpoints recorded earlier: valid only if the
+    /// trail is intact and has each given hash at its version.
     async fn verify_checkpoints(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The versions and hashes recorded earlier, to check the trail against.")]
         checkpoints: Vec<checkpoint::CheckpointInput>,
     ) -> Result<Verification> {
         checkpoint::verify_checkpoints(ctx, &self.0, checkpoints).await
@@ -793,7 +906,13 @@ impl Werkplaats {
     }
     /// Decisions with a review date on or before `on`, neither superseded
     /// nor retired, by review date (ties in decision-log order).
-    async fn reviews_due(&self, on: Date) -> Vec<Decision> {
+    async fn reviews_due(
+        &self,
+        #[graphql(
+            desc = "The day to look at: decisions due for review on or before it are listed."
+        )]
+        on: Date,
+    ) -> Vec<Decision> {
         let mut due: Vec<_> = self
             .0
             .view
@@ -806,7 +925,7 @@ impl Werkplaats {
             .filter_map(|d| self.decision(d.id))
             .collect()
     }
-    /// Recomputes the hash chain from storage, up to this version.
+    /// Checks, up to this version, that no stored event was changed or lost.
     async fn verify_trail(&self, ctx: &Context<'_>) -> Result<Verification> {
         let app = ctx.data::<App>()?;
         let verification = app.verify_trail(&self.0).await.map_err(graphql_error)?;

@@ -14,10 +14,13 @@
 //! wait for it. When the socket closes, every operation task is aborted and
 //! awaited before the connection's task ends.
 //!
-//! Results always travel as `next` (with the errors, if any, each carrying
-//! `extensions.code` as over HTTP) followed by `complete`, never as the
-//! protocol's `error` message, so that a client reads a refused operation
-//! the same way it reads one over HTTP.
+//! Results travel as `next` (with the errors, if any, each carrying
+//! `extensions.code` as over HTTP) followed by `complete`. A subscribe
+//! request that fails before it executes (it does not parse, does not
+//! validate, its variables do not fit, a limit refuses it, or a
+//! subscription selects more than one root field) is answered with the
+//! protocol's `error` message instead, its payload the list of errors
+//! (with their codes), as `graphql-ws` clients expect.
 //!
 //! Close codes: the protocol's 4400 (invalid message), 4401 (`subscribe`
 //! before `connection_ack`), 4403 (a token nobody holds), 4408 (no
@@ -54,7 +57,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{Request, Response, Variables};
+use async_graphql::{Request, Response, ServerError, Variables};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures::stream::{BoxStream, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
@@ -65,7 +68,7 @@ use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{timeout, Instant, MissedTickBehavior};
 
 use super::error::{code, with_code};
-use super::http::{with_codes, ServerState};
+use super::http::{never_executed, with_codes, ServerState};
 use super::limits::ConnectionGuard;
 use crate::app::{App, AppError, Caller, Oidc};
 use crate::store::AccessWake;
@@ -182,8 +185,17 @@ enum ServerMessage<'a> {
     ConnectionAck,
     Ping,
     Pong,
-    Next { id: &'a str, payload: &'a Response },
-    Complete { id: &'a str },
+    Next {
+        id: &'a str,
+        payload: &'a Response,
+    },
+    Error {
+        id: &'a str,
+        payload: &'a [ServerError],
+    },
+    Complete {
+        id: &'a str,
+    },
 }
 
 impl ServerMessage<'_> {
@@ -585,8 +597,17 @@ async fn deliver(
         frame,
         completed: Some(completed.clone()),
     };
+    let mut first = true;
     while let Some(response) = results.next().await {
         let response = with_codes(response, anonymous);
+        if std::mem::take(&mut first) && never_executed(&response) {
+            let error = ServerMessage::Error {
+                id: &id,
+                payload: &response.errors,
+            };
+            let _ = queue.send(outgoing(error.frame())).await;
+            return;
+        }
         let next = ServerMessage::Next {
             id: &id,
             payload: &response,

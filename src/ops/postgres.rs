@@ -116,7 +116,10 @@ impl Cluster {
                 .args(["postgres:", self.dir_str()?])
                 .status()?;
             if !status.success() {
-                bail!("cannot hand {} to the postgres user", self.data_dir.display());
+                bail!(
+                    "cannot hand {} to the postgres user",
+                    self.data_dir.display()
+                );
             }
         }
         self.run(
@@ -145,7 +148,10 @@ impl Cluster {
     fn command(&self, program: &Path, args: &[&str]) -> Command {
         if self.as_postgres {
             let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program).args(args);
+            command
+                .args(["-u", "postgres", "--"])
+                .arg(program)
+                .args(args);
             command
         } else {
             let mut command = Command::new(program);
@@ -180,7 +186,9 @@ impl Drop for Cluster {
                 Ok(out) if out.status.success() => {
                     tracing::info!(data_dir = %self.data_dir.display(), "private PostgreSQL stopped")
                 }
-                _ => tracing::warn!(data_dir = %self.data_dir.display(), "could not stop the private PostgreSQL"),
+                _ => {
+                    tracing::warn!(data_dir = %self.data_dir.display(), "could not stop the private PostgreSQL")
+                }
             }
         }
     }
@@ -223,8 +231,9 @@ fn default_data_dir(as_postgres: bool) -> anyhow::Result<PathBuf> {
     }
     let base = match std::env::var_os("XDG_DATA_HOME") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?)
-            .join(".local/share"),
+        _ => {
+            PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?).join(".local/share")
+        }
     };
     Ok(base.join("werkplaats/postgres"))
 }

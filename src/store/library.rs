@@ -119,11 +119,9 @@ impl EventStore {
 
     /// The ids of every werkplaats, oldest first, for a rebuild.
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
-        Ok(
-            sqlx::query_scalar("select id from streams order by seq")
-                .fetch_all(&self.pool)
-                .await?,
-        )
+        Ok(sqlx::query_scalar("select id from streams order by seq")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Starts a rebuild: the library is emptied inside a transaction that

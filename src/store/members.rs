@@ -24,7 +24,10 @@ pub enum AccessChange {
     Link { member_id: Uuid, subject: String },
     /// The member's tokens stop working and this one starts; sign-in links
     /// stay.
-    Reissue { member_id: Uuid, token_hash: Vec<u8> },
+    Reissue {
+        member_id: Uuid,
+        token_hash: Vec<u8>,
+    },
 }
 
 impl AccessChange {

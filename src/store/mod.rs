@@ -133,7 +133,9 @@ impl EventStore {
                     if primary::is_primary(connection).await {
                         Ok(())
                     } else {
-                        Err(sqlx::Error::Protocol("this host is in recovery, not a primary".into()))
+                        Err(sqlx::Error::Protocol(
+                            "this host is in recovery, not a primary".into(),
+                        ))
                     }
                 })
             });

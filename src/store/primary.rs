@@ -41,10 +41,7 @@ pub fn hosts(url: &str) -> Vec<String> {
     }
     // `?host=a,b&port=p,q`: the same list in the query.
     let (path, query) = tail.split_once('?').unwrap_or((&tail, ""));
-    let params: Vec<(&str, &str)> = query
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-        .collect();
+    let params: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
     let value = |key: &str| params.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
     match value("host").filter(|h| h.contains(',')) {
         Some(list) => {
@@ -57,7 +54,10 @@ pub fn hosts(url: &str) -> Vec<String> {
             list.split(',')
                 .enumerate()
                 .map(|(i, host)| {
-                    let port = ports.get(i).or(ports.last()).map_or(String::new(), |p| format!(":{p}"));
+                    let port = ports
+                        .get(i)
+                        .or(ports.last())
+                        .map_or(String::new(), |p| format!(":{p}"));
                     let query = if others.is_empty() {
                         String::new()
                     } else {
@@ -161,7 +161,10 @@ mod tests {
         );
         assert_eq!(
             hosts("postgres://u@x/db?host=a,b&port=1,2&sslmode=disable"),
-            ["postgres://u@a:1/db?sslmode=disable", "postgres://u@b:2/db?sslmode=disable"]
+            [
+                "postgres://u@a:1/db?sslmode=disable",
+                "postgres://u@b:2/db?sslmode=disable"
+            ]
         );
         assert_eq!(hosts("postgres://u@a:5432/db"), ["postgres://u@a:5432/db"]);
         assert_eq!(

@@ -528,3 +528,145 @@ fn the_served_schema_contains_the_method_contract_unchanged() {
         checked.types, checked.fields, checked.arguments, checked.input_fields, checked.enum_values
     );
 }
+
+#[test]
+fn the_served_schema_contains_the_access_contract_unchanged() {
+    let checked = assert_contains_contract("access.graphql");
+    assert!(
+        checked.types >= 2,
+        "the whole contract was read: {checked:?}"
+    );
+    println!(
+        "schema: access.graphql: {} types, {} fields, {} arguments, {} input fields checked",
+        checked.types, checked.fields, checked.arguments, checked.input_fields
+    );
+}
+
+/// Whether a definition lacks a description: none, or only whitespace.
+fn undescribed(description: &Option<Positioned<String>>) -> bool {
+    description
+        .as_ref()
+        .is_none_or(|description| description.node.trim().is_empty())
+}
+
+/// Every type (but the built-in scalars), field, argument, input field and
+/// enum value of `sdl` without a description, and how many were checked.
+fn missing_descriptions(sdl: &str, origin: &str) -> (Vec<String>, usize) {
+    const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
+    let document = parse_schema(sdl).unwrap_or_else(|e| panic!("{origin} does not parse: {e}"));
+    let mut missing = Vec::new();
+    let mut checked = 0usize;
+    let mut check = |description: &Option<Positioned<String>>, what: String| {
+        checked += 1;
+        if undescribed(description) {
+            missing.push(what);
+        }
+    };
+    for definition in &document.definitions {
+        let TypeSystemDefinition::Type(definition) = definition else {
+            continue;
+        };
+        let definition = &definition.node;
+        let name = definition.name.node.as_str();
+        if matches!(definition.kind, TypeKind::Scalar) && BUILT_IN_SCALARS.contains(&name) {
+            continue;
+        }
+        check(
+            &definition.description,
+            format!("{} {name}", kind_name(&definition.kind)),
+        );
+        let fields = match &definition.kind {
+            TypeKind::Object(object) => &object.fields[..],
+            TypeKind::Interface(interface) => &interface.fields[..],
+            _ => &[],
+        };
+        for field in fields {
+            let field = &field.node;
+            let field_name = field.name.node.as_str();
+            check(&field.description, format!("field {name}.{field_name}"));
+            for argument in &field.arguments {
+                let argument = &argument.node;
+                check(
+                    &argument.description,
+                    format!("argument {name}.{field_name}({})", argument.name.node),
+                );
+            }
+        }
+        match &definition.kind {
+            TypeKind::InputObject(input) => {
+                for field in &input.fields {
+                    let field = &field.node;
+                    check(
+                        &field.description,
+                        format!("input field {name}.{}", field.name.node),
+                    );
+                }
+            }
+            TypeKind::Enum(enumeration) => {
+                for value in &enumeration.values {
+                    let value = &value.node;
+                    check(
+                        &value.description,
+                        format!("enum value {name}.{}", value.value.node),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    (missing, checked)
+}
+
+/// The project rule: every type and field of the schema has a description
+/// a partner understands. Built-in scalars describe themselves.
+#[test]
+fn every_type_field_argument_and_enum_value_has_a_description() {
+    // The check itself: each kind of definition without a description is
+    // caught, a blank one counts as none, and built-in scalars are skipped.
+    let (caught, counted) = missing_descriptions(
+        r#"
+        scalar String
+        "A day." scalar Date
+        "Q." type Query { "F." f("A." a: Int, b: Int): String g: Date }
+        interface Node { id: ID }
+        input I { "X." x: Int y: Int }
+        "  " enum E { "V." V W }
+        "#,
+        "the sample",
+    );
+    assert_eq!(
+        caught,
+        [
+            "argument Query.f(b)",
+            "field Query.g",
+            "interface Node",
+            "field Node.id",
+            "input I",
+            "input field I.y",
+            "enum E",
+            "enum value E.W",
+        ],
+        "the check misses or invents an undescribed definition"
+    );
+    assert_eq!(
+        counted, 14,
+        "every definition but the built-in scalar is counted"
+    );
+
+    let (missing, checked) = missing_descriptions(&werkplaats::api::sdl(), "the served SDL");
+    assert!(
+        checked > 500,
+        "the whole schema was read: {checked} checked"
+    );
+    assert!(
+        missing.is_empty(),
+        "{} of {checked} schema definitions have no description; add a `///` doc comment \
+         (or `#[graphql(desc = \"…\")]` on an argument) in src/api and regenerate \
+         graphql/schema.graphql:\n  {}",
+        missing.len(),
+        missing.join("\n  ")
+    );
+    println!(
+        "schema: {checked} types, fields, arguments, input fields and enum values checked; all described"
+    );
+}

@@ -7,17 +7,26 @@ use crate::api::enums::PartnerKind;
 use crate::api::types::{int, Partner};
 use crate::domain::{AddPartner, PartnerAdded};
 
+/// A partner organisation to add to the werkplaats.
 #[derive(InputObject)]
 pub struct AddPartnerInput {
+    /// The werkplaats the partner joins.
     pub werkplaats_id: ID,
+    /// The organisation's name.
     pub name: String,
+    /// What kind of organisation it is.
     pub kind: PartnerKind,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The partner that was added.
 #[derive(SimpleObject)]
 pub struct AddPartnerPayload {
+    /// The new partner.
     pub partner: Partner,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -30,7 +39,7 @@ impl AddPartnerMutation {
     async fn add_partner(
         &self,
         ctx: &Context<'_>,
-        input: AddPartnerInput,
+        #[graphql(desc = "The partner to add.")] input: AddPartnerInput,
     ) -> Result<AddPartnerPayload> {
         let command = AddPartner {
             partner_id: new_id(),

@@ -6,12 +6,17 @@ use super::{execute, own, MemberPayload};
 use crate::api::enums::Role;
 use crate::domain::{ChangeRole, RoleChanged};
 
+/// A new role for a member.
 #[derive(InputObject)]
 pub struct ChangeRoleInput {
+    /// The werkplaats the member belongs to.
     pub werkplaats_id: ID,
+    /// The member whose role changes.
     pub member_id: ID,
+    /// The member's new role.
     pub role: Role,
-    /// Send again to retry without changing twice.
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -20,11 +25,11 @@ pub struct ChangeRoleMutation;
 
 #[Object]
 impl ChangeRoleMutation {
-    /// FACILITATOR; appends RoleChanged.
+    /// Gives a member another role (facilitator).
     async fn change_role(
         &self,
         ctx: &Context<'_>,
-        input: ChangeRoleInput,
+        #[graphql(desc = "The member and their new role.")] input: ChangeRoleInput,
     ) -> Result<MemberPayload> {
         let command = ChangeRole {
             member_id: input.member_id.0,

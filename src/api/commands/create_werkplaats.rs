@@ -10,22 +10,33 @@ use crate::api::types::{Member, Werkplaats};
 use crate::app::App;
 use crate::domain::{CreateWerkplaats, MemberInvited};
 
+/// A new werkplaats and its first facilitator.
 #[derive(InputObject)]
 pub struct CreateWerkplaatsInput {
+    /// The werkplaats's name.
     pub name: String,
+    /// The municipality it works in.
     pub municipality: String,
+    /// The one question the partners will work on.
     pub question: String,
+    /// The step plan it follows; it fixes the phases.
     pub methodology: Methodology,
+    /// The name of the person who will lead it.
     pub facilitator_name: String,
-    /// Send again to retry without creating a second werkplaats.
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice: no second werkplaats is created.
     pub command_id: Option<ID>,
 }
 
+/// The new werkplaats, its facilitator and the facilitator's token.
 #[derive(SimpleObject)]
 pub struct CreateWerkplaatsPayload {
+    /// The new werkplaats.
     pub werkplaats: Werkplaats,
+    /// The facilitator, its first member.
     pub facilitator: Member,
-    /// Shown once; only its hash is kept.
+    /// The facilitator's token to sign in with. Shown only this once: the
+    /// server keeps no copy it could show again.
     pub facilitator_token: String,
 }
 
@@ -38,7 +49,7 @@ impl CreateWerkplaatsMutation {
     async fn create_werkplaats(
         &self,
         ctx: &Context<'_>,
-        input: CreateWerkplaatsInput,
+        #[graphql(desc = "The werkplaats to open.")] input: CreateWerkplaatsInput,
     ) -> Result<CreateWerkplaatsPayload> {
         let app = ctx.data::<App>()?;
         let command = CreateWerkplaats {

@@ -5,11 +5,15 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use super::{execute, own, MemberPayload};
 use crate::domain::{ForgetMember, MemberForgotten};
 
+/// A member whose personal data is to be erased.
 #[derive(InputObject)]
 pub struct ForgetMemberInput {
+    /// The werkplaats the member belongs to.
     pub werkplaats_id: ID,
+    /// The member to forget.
     pub member_id: ID,
-    /// Send again to retry without a second `MemberForgotten`.
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -18,12 +22,13 @@ pub struct ForgetMemberMutation;
 
 #[Object]
 impl ForgetMemberMutation {
-    /// FACILITATOR or admin; appends MemberForgotten and erases the member's
-    /// personal data without changing any stored event; the trail still verifies.
+    /// Erases a member's personal data; their name then reads "vergeten lid"
+    /// everywhere. The audit trail stays intact and still verifies (facilitator
+    /// or admin).
     async fn forget_member(
         &self,
         ctx: &Context<'_>,
-        input: ForgetMemberInput,
+        #[graphql(desc = "The member to forget.")] input: ForgetMemberInput,
     ) -> Result<MemberPayload> {
         let command = ForgetMember {
             member_id: input.member_id.0,

@@ -7,20 +7,31 @@ use crate::api::enums::Role;
 use crate::api::types::{int, Member};
 use crate::domain::{InviteMember, MemberInvited};
 
+/// A person to invite into the werkplaats.
 #[derive(InputObject)]
 pub struct InviteMemberInput {
+    /// The werkplaats to invite them into.
     pub werkplaats_id: ID,
+    /// The person's name.
     pub name: String,
+    /// What they may do in the werkplaats.
     pub role: Role,
+    /// The partner organisation they take part for; optional.
     pub partner_id: Option<ID>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The new member and their token.
 #[derive(SimpleObject)]
 pub struct InviteMemberPayload {
+    /// The new member.
     pub member: Member,
-    /// Shown once; only its hash is kept.
+    /// The new member's token to sign in with. Shown only this once: the server
+    /// keeps no copy it could show again.
     pub token: String,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -33,7 +44,7 @@ impl InviteMemberMutation {
     async fn invite_member(
         &self,
         ctx: &Context<'_>,
-        input: InviteMemberInput,
+        #[graphql(desc = "The person to invite.")] input: InviteMemberInput,
     ) -> Result<InviteMemberPayload> {
         let command = InviteMember {
             member_id: new_id(),

@@ -6,14 +6,19 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use super::{execute, own, MemberPayload};
 use crate::domain::{IdentityLinked, LinkIdentity};
 
+/// A member to link to a person's account with the identity provider.
 #[derive(InputObject)]
 pub struct LinkIdentityInput {
+    /// The werkplaats the member belongs to.
     pub werkplaats_id: ID,
+    /// The member to link.
     pub member_id: ID,
-    /// The identity provider's value of the configured claim (`sub` by
-    /// default) for this person. Kept beside the stream, erased with the member.
+    /// Who the person is to the identity provider (the value of its `sub`
+    /// claim, unless configured otherwise). Kept apart from the trail and
+    /// erased when the member is forgotten.
     pub subject: String,
-    /// Send again to retry without linking twice.
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -22,12 +27,12 @@ pub struct LinkIdentityMutation;
 
 #[Object]
 impl LinkIdentityMutation {
-    /// FACILITATOR or admin; appends IdentityLinked: the person the identity
-    /// provider calls `subject` signs in as this member.
+    /// Lets a person sign in as this member with their login at the identity
+    /// provider (facilitator or admin).
     async fn link_identity(
         &self,
         ctx: &Context<'_>,
-        input: LinkIdentityInput,
+        #[graphql(desc = "The member and the person's identity.")] input: LinkIdentityInput,
     ) -> Result<MemberPayload> {
         let command = LinkIdentity {
             member_id: input.member_id.0,

@@ -6,16 +6,25 @@ use super::{execute, ids, new_id, own, ActionPayload};
 use crate::api::scalars::Date;
 use crate::domain::{ActionPlanned, PlanAction};
 
+/// A new action to plan (PDCA: Plan).
 #[derive(InputObject)]
 pub struct PlanActionInput {
+    /// The werkplaats the action belongs to.
     pub werkplaats_id: ID,
+    /// A short name for the action.
     pub title: String,
+    /// What the action should achieve.
     pub goal: String,
+    /// The partner organisation responsible for the action.
     pub owner_partner_id: ID,
+    /// The solution the action puts into practice; optional.
     pub solution_id: Option<ID>,
+    /// The day the action should be done by; optional.
     pub due_date: Option<Date>,
     /// The indicators the action should move (no repeats).
     pub indicator_ids: Option<Vec<ID>>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -28,7 +37,7 @@ impl PlanActionMutation {
     async fn plan_action(
         &self,
         ctx: &Context<'_>,
-        input: PlanActionInput,
+        #[graphql(desc = "The action to plan.")] input: PlanActionInput,
     ) -> Result<ActionPayload> {
         let command = PlanAction {
             action_id: new_id(),

@@ -7,14 +7,19 @@ use crate::api::checkpoint::{checkpoint, Checkpoint};
 use crate::api::types::int;
 use crate::domain::RecordCheckpoint;
 
+/// Recording the werkplaats's current version and hash as a checkpoint.
 #[derive(InputObject)]
 pub struct RecordCheckpointInput {
+    /// The werkplaats to record a checkpoint of.
     pub werkplaats_id: ID,
 }
 
+/// The checkpoint that was recorded.
 #[derive(SimpleObject)]
 pub struct RecordCheckpointPayload {
+    /// The new checkpoint.
     pub checkpoint: Checkpoint,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -23,12 +28,12 @@ pub struct RecordCheckpointMutation;
 
 #[Object]
 impl RecordCheckpointMutation {
-    /// EVALUATOR and FACILITATOR: records the current head (version and
-    /// hash) as a CheckpointRecorded event.
+    /// Records a checkpoint: the current version and its hash, so that anyone
+    /// can later check the trail was not changed (evaluator or facilitator).
     async fn record_checkpoint(
         &self,
         ctx: &Context<'_>,
-        input: RecordCheckpointInput,
+        #[graphql(desc = "The werkplaats to record a checkpoint of.")] input: RecordCheckpointInput,
     ) -> Result<RecordCheckpointPayload> {
         // Version and hash are filled in by the application from the head
         // the command is decided on.

@@ -7,26 +7,41 @@ use crate::api::scalars::Date;
 use crate::api::types::{int, Decision};
 use crate::domain::{DecisionRecorded, RecordDecision};
 
+/// A decision to record in the decision log.
 #[derive(InputObject)]
 pub struct RecordDecisionInput {
+    /// The werkplaats the decision belongs to.
     pub werkplaats_id: ID,
+    /// A short name for the decision.
     pub title: String,
+    /// The situation that calls for a decision.
     pub context: String,
+    /// The options the partners weighed.
     pub options_considered: Vec<String>,
+    /// What was decided.
     pub decision: String,
+    /// Why it was decided so.
     pub rationale: String,
+    /// Ids of the problems, solutions, actions, reflections, indicators,
+    /// decisions and other items the decision rests on.
     pub based_on: Vec<ID>,
+    /// The earlier decision this one replaces; optional.
     pub supersedes_decision_id: Option<ID>,
     /// When the partners mean to look at the decision again.
     pub review_on: Option<Date>,
     /// What the decision means for clients and partners (a note).
     pub consequences: Option<String>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The decision that was recorded.
 #[derive(SimpleObject)]
 pub struct RecordDecisionPayload {
+    /// The new decision.
     pub decision: Decision,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -39,7 +54,7 @@ impl RecordDecisionMutation {
     async fn record_decision(
         &self,
         ctx: &Context<'_>,
-        input: RecordDecisionInput,
+        #[graphql(desc = "The decision to record.")] input: RecordDecisionInput,
     ) -> Result<RecordDecisionPayload> {
         let command = RecordDecision {
             decision_id: new_id(),

@@ -6,17 +6,27 @@ use super::{execute, ids, missing, new_id, own};
 use crate::api::types::{int, Reflection};
 use crate::domain::{RecordReflection, ReflectionRecorded};
 
+/// Something someone learnt, to record in the current phase.
 #[derive(InputObject)]
 pub struct RecordReflectionInput {
+    /// The werkplaats the reflection belongs to.
     pub werkplaats_id: ID,
+    /// What was learnt.
     pub text: String,
+    /// Ids of the items it is about (problems, solutions, actions, decisions
+    /// and so on); may be empty.
     pub about: Vec<ID>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The reflection that was recorded.
 #[derive(SimpleObject)]
 pub struct RecordReflectionPayload {
+    /// The new reflection.
     pub reflection: Reflection,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -29,7 +39,7 @@ impl RecordReflectionMutation {
     async fn record_reflection(
         &self,
         ctx: &Context<'_>,
-        input: RecordReflectionInput,
+        #[graphql(desc = "The reflection to record.")] input: RecordReflectionInput,
     ) -> Result<RecordReflectionPayload> {
         let command = RecordReflection {
             reflection_id: new_id(),

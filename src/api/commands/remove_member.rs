@@ -5,11 +5,15 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use super::{execute, own, MemberPayload};
 use crate::domain::{MemberRemoved, RemoveMember};
 
+/// A member to remove from the werkplaats.
 #[derive(InputObject)]
 pub struct RemoveMemberInput {
+    /// The werkplaats the member belongs to.
     pub werkplaats_id: ID,
+    /// The member to remove.
     pub member_id: ID,
-    /// Send again to retry without removing twice.
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -18,11 +22,12 @@ pub struct RemoveMemberMutation;
 
 #[Object]
 impl RemoveMemberMutation {
-    /// FACILITATOR; appends MemberRemoved; the member's token stops working at once.
+    /// Removes a member: their token stops working at once; they stay listed,
+    /// as the history refers to them (facilitator).
     async fn remove_member(
         &self,
         ctx: &Context<'_>,
-        input: RemoveMemberInput,
+        #[graphql(desc = "The member to remove.")] input: RemoveMemberInput,
     ) -> Result<MemberPayload> {
         let command = RemoveMember {
             member_id: input.member_id.0,

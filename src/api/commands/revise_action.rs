@@ -6,19 +6,28 @@ use super::{execute, ids, own, ActionPayload};
 use crate::api::scalars::Date;
 use crate::domain::{ActionRevised, ReviseAction};
 
+/// Changes to an action; only the fields given change.
 #[derive(InputObject)]
 pub struct ReviseActionInput {
+    /// The werkplaats the action belongs to.
     pub werkplaats_id: ID,
+    /// The action to change.
     pub action_id: ID,
-    /// The action's `version` as the client last saw it.
+    /// The action's `version` as you last saw it: if the action changed since,
+    /// nothing is changed and you are told so.
     pub expected_version: i32,
+    /// A new short name.
     pub title: Option<String>,
+    /// A new description of what the action should achieve.
     pub goal: Option<String>,
+    /// Another partner organisation to be responsible.
     pub owner_partner_id: Option<ID>,
     /// An explicit `null` clears the date.
     pub due_date: MaybeUndefined<Date>,
     /// Replaces the indicators the action should move.
     pub indicator_ids: Option<Vec<ID>>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -31,7 +40,7 @@ impl ReviseActionMutation {
     async fn revise_action(
         &self,
         ctx: &Context<'_>,
-        input: ReviseActionInput,
+        #[graphql(desc = "The action and what to change.")] input: ReviseActionInput,
     ) -> Result<ActionPayload> {
         let due_date = match input.due_date {
             MaybeUndefined::Undefined => None,

@@ -7,21 +7,33 @@ use crate::api::enums::Perspective;
 use crate::api::types::{int, Problem};
 use crate::domain::{ProblemRevised, ReviseProblem};
 
+/// Corrections to a problem; only the fields given change.
 #[derive(InputObject)]
 pub struct ReviseProblemInput {
+    /// The werkplaats the problem belongs to.
     pub werkplaats_id: ID,
+    /// The problem to correct.
     pub problem_id: ID,
-    /// The problem's `version` as the client last saw it.
+    /// The problem's `version` as you last saw it: if the problem changed
+    /// since, nothing is changed and you are told so.
     pub expected_version: i32,
+    /// A new short name.
     pub title: Option<String>,
+    /// A new description of the problem.
     pub description: Option<String>,
+    /// Another perspective.
     pub perspective: Option<Perspective>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The problem after the change.
 #[derive(SimpleObject)]
 pub struct ProblemPayload {
+    /// The problem as it is now.
     pub problem: Problem,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -31,7 +43,11 @@ pub struct ReviseProblemMutation;
 #[Object]
 impl ReviseProblemMutation {
     /// Corrects the given fields of a problem.
-    async fn revise_problem(&self, ctx: &Context<'_>, input: ReviseProblemInput) -> Result<ProblemPayload> {
+    async fn revise_problem(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The problem and what to correct.")] input: ReviseProblemInput,
+    ) -> Result<ProblemPayload> {
         let command = ReviseProblem {
             problem_id: input.problem_id.0,
             expected_version: i64::from(input.expected_version),

@@ -7,13 +7,19 @@ use crate::api::enums::{EmpowermentCapital, EvidenceBasis, RecognitionLevel};
 use crate::api::types::{int, Solution};
 use crate::domain::{ReviseSolution, SolutionRevised};
 
+/// Corrections to a solution; only the fields given change.
 #[derive(InputObject)]
 pub struct ReviseSolutionInput {
+    /// The werkplaats the solution belongs to.
     pub werkplaats_id: ID,
+    /// The solution to correct.
     pub solution_id: ID,
-    /// The solution's `version` as the client last saw it.
+    /// The solution's `version` as you last saw it: if the solution changed
+    /// since, nothing is changed and you are told so.
     pub expected_version: i32,
+    /// A new short name.
     pub title: Option<String>,
+    /// A new description of the solution.
     pub description: Option<String>,
     /// Replaces the basis (1 to 50 items).
     pub basis: Option<Vec<EvidenceBasis>>,
@@ -21,13 +27,19 @@ pub struct ReviseSolutionInput {
     pub addresses_problem_ids: Option<Vec<ID>>,
     /// Replaces the empowerment capitals.
     pub capitals: Option<Vec<EmpowermentCapital>>,
+    /// How far it is recognised as effective now.
     pub recognition: Option<RecognitionLevel>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
+/// The solution after the change.
 #[derive(SimpleObject)]
 pub struct SolutionPayload {
+    /// The solution as it is now.
     pub solution: Solution,
+    /// The werkplaats version after this change.
     pub version: i32,
 }
 
@@ -37,7 +49,11 @@ pub struct ReviseSolutionMutation;
 #[Object]
 impl ReviseSolutionMutation {
     /// Corrects the given fields of a solution.
-    async fn revise_solution(&self, ctx: &Context<'_>, input: ReviseSolutionInput) -> Result<SolutionPayload> {
+    async fn revise_solution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The solution and what to correct.")] input: ReviseSolutionInput,
+    ) -> Result<SolutionPayload> {
         let command = ReviseSolution {
             solution_id: input.solution_id.0,
             expected_version: i64::from(input.expected_version),
@@ -56,7 +72,9 @@ impl ReviseSolutionMutation {
             execute(ctx, &input.werkplaats_id, command, input.command_id).await?;
         let revised: &SolutionRevised = own(&executed)?;
         Ok(SolutionPayload {
-            solution: werkplaats.solution(revised.solution_id).ok_or_else(missing)?,
+            solution: werkplaats
+                .solution(revised.solution_id)
+                .ok_or_else(missing)?,
             version: int(executed.version),
         })
     }

@@ -5,11 +5,18 @@ use async_graphql::{Context, InputObject, Object, Result, ID};
 use super::{execute, own, ActionPayload};
 use crate::domain::{ActionStarted, StartAction};
 
+/// Starting to carry out a planned or adapted action (PDCA: Do).
 #[derive(InputObject)]
 pub struct StartActionInput {
+    /// The werkplaats the action belongs to.
     pub werkplaats_id: ID,
+    /// The action to start.
     pub action_id: ID,
+    /// The action's `version` as last seen; optional. If the action changed
+    /// since, nothing is recorded and you are told so.
     pub expected_version: Option<i32>,
+    /// Send the same id again after a timeout and the command is not applied
+    /// twice.
     pub command_id: Option<ID>,
 }
 
@@ -18,11 +25,11 @@ pub struct StartActionMutation;
 
 #[Object]
 impl StartActionMutation {
-    /// PDCA: Do.
+    /// Starts carrying out a planned or adapted action (PDCA: Do).
     async fn start_action(
         &self,
         ctx: &Context<'_>,
-        input: StartActionInput,
+        #[graphql(desc = "The action to start.")] input: StartActionInput,
     ) -> Result<ActionPayload> {
         let command = StartAction {
             action_id: input.action_id.0,
