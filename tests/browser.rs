@@ -14,6 +14,7 @@ mod browser {
     mod accessibility;
     mod audit;
     mod collaboration;
+    mod details;
     mod driver;
     mod library;
     mod method;

@@ -394,8 +394,9 @@ async fn a_facilitator_walks_an_nji_werkplaats_through_steps_one_to_four_by_the_
         )
         .await;
 
-    // Someone else assesses the same step while this one is open: the
-    // conflict view shows both, and the merge keeps theirs and mine.
+    // The same step is assessed elsewhere while this one is open (by the
+    // same facilitator, as from another tab): the conflict view says so,
+    // shows both, and the merge keeps theirs and mine.
     browser.click(&format!("#beoordeel-{step_id}")).await;
     browser.find("#editor[open] select[name=skills]").await;
     let before = read(
@@ -417,7 +418,9 @@ async fn a_facilitator_walks_an_nji_werkplaats_through_steps_one_to_four_by_the_
         .await;
     choose(&browser, "#editor select[name=clientCentred]", "ADEQUATE").await;
     browser.click("#editor button[type=submit]").await;
-    browser.wait_text("#conflict", "Hun versie").await;
+    browser
+        .wait_text("#conflict", "in een ander tabblad gewijzigd")
+        .await;
     let differing = browser
         .script(
             "return [...document.querySelectorAll('#conflict tr.differs th')].map((th) => th.textContent)",
@@ -1003,7 +1006,8 @@ async fn decisions_due_for_review_risks_and_a_corrected_problem_with_its_conflic
     println!("risk recorded in the matrix at impact high × likelihood medium, then mitigated");
     screenshot(&browser, "risicos").await;
 
-    // Correcting the problem while someone else corrects it too.
+    // Correcting the problem while it is corrected elsewhere too (the same
+    // facilitator, as from another tab).
     browser.goto(&format!("/#/w/{}/overzicht", w.id)).await;
     browser.click(&format!("#corrigeer-{problem}")).await;
     browser
@@ -1024,7 +1028,9 @@ async fn decisions_due_for_review_risks_and_a_corrected_problem_with_its_conflic
         .fill("#editor textarea[name=description]", my_description)
         .await;
     browser.click("#editor button[type=submit]").await;
-    let conflict = browser.wait_text("#conflict", "Hun versie").await;
+    let conflict = browser
+        .wait_text("#conflict", "in een ander tabblad gewijzigd")
+        .await;
     assert!(
         conflict.contains(their_title) && conflict.contains(my_description),
         "{conflict}"

@@ -97,6 +97,23 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
+// A request that outlives the page (pagehide, beforeunload): the browser
+// still sends it while the tab reloads, closes or navigates away.
+export function sendOnLeave(query, variables = {}) {
+  const token = storedToken();
+  if (!token) return;
+  try {
+    fetch("/graphql", {
+      method: "POST",
+      keepalive: true,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    }).catch(() => null);
+  } catch {
+    // Nothing to tell a page that is going away.
+  }
+}
+
 // Downloads a file the server only gives to a bearer token (the trail
 // export, the report): a plain link cannot send the Authorization header.
 export async function download(path, filename) {

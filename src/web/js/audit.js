@@ -15,6 +15,9 @@ const EVENTS = `query($id: ID!, $after: Int!, $first: Int!) {
 const VERIFY = `query($id: ID!) { werkplaats(id: $id) {
   verifyTrail { valid checkedEvents headHash firstInvalidVersion } } }`;
 
+const CHECKPOINTS = `query($id: ID!) { werkplaats(id: $id) {
+  checkpoints { version hash recordedAt recordedBy { name } } } }`;
+
 const CHECKPOINT = `mutation($input: RecordCheckpointInput!) {
   recordCheckpoint(input: $input) { checkpoint { version hash } version } }`;
 
@@ -50,13 +53,44 @@ export function audit(w, ctx) {
         h("td", {}, h("details", {}, h("summary", {}, "Toon"), h("pre", {}, JSON.stringify(e.data, null, 2)))))))), "Het audittrail"));
   }
 
+  // The checkpoints recorded so far, each with its version and hash.
+  const checkpoints = h("div", { id: "checkpoints" });
+  let listings = 0;
+  async function loadCheckpoints() {
+    const asked = ++listings;
+    try {
+      const list = (await gql(CHECKPOINTS, { id: w.id })).werkplaats.checkpoints;
+      if (asked !== listings) return;
+      checkpoints.replaceChildren(h("h3", {}, "Controlepunten"), list.length === 0
+        ? h("p", {}, "Nog geen controlepunten.")
+        : scrollBox(h("table", { class: "trail checkpoints" },
+          h("caption", {}, "Vastgelegde controlepunten"),
+          h("thead", {}, h("tr", {}, ["Versie", "Hash", "Door", "Vastgelegd"].map((title) => h("th", { scope: "col" }, title)))),
+          h("tbody", {}, list.map((c) => h("tr", { "data-version": c.version },
+            h("th", { scope: "row" }, c.version),
+            h("td", {}, h("code", { class: "hash" }, c.hash)),
+            h("td", {}, c.recordedBy?.name ?? "beheerder"),
+            h("td", {}, formatDateTime(c.recordedAt)))))), "Vastgelegde controlepunten"));
+    } catch (error) {
+      checkpoints.replaceChildren(h("p", {}, errorText(error)));
+    }
+  }
+
   const result = h("div", { id: "verify-result", role: "status" });
+  // Once checked, the result is checked again when new events arrive, so it
+  // never speaks of a trail shorter than the one on screen.
+  let verified = false;
+  let checks = 0;
   const verify = h("button", {
     type: "button", id: "verify",
     onclick: async () => {
+      verified = true;
+      const asked = ++checks;
       result.textContent = "Bezig met controleren…";
       try {
         const v = (await gql(VERIFY, { id: w.id })).werkplaats.verifyTrail;
+        // An earlier check that answers late must not replace a newer one.
+        if (asked !== checks) return;
         result.replaceChildren(v.valid
           ? h("p", { class: "ok" }, h("strong", {}, "Geldig: "), `alle ${v.checkedEvents} gebeurtenissen kloppen. Laatste hash: `, h("code", { class: "hash" }, v.headHash))
           : h("p", { class: "bad" }, h("strong", {}, "Ongeldig: "), `de keten klopt niet vanaf versie ${v.firstInvalidVersion} (${v.checkedEvents} gebeurtenissen gelezen).`));
@@ -73,17 +107,19 @@ export function audit(w, ctx) {
       h("p", {}, "De server rekent de hashketen opnieuw uit vanuit de opslag en noemt de eerste versie die niet klopt."),
       verify, result,
       ctx.can.checkpoint ? h("button", {
-        type: "button", class: "secondary",
+        type: "button", class: "secondary", id: "checkpoint-vastleggen",
         onclick: async () => {
           try {
             const c = (await gql(CHECKPOINT, { input: { werkplaatsId: w.id } })).recordCheckpoint.checkpoint;
-            announce(`Controlepunt vastgelegd bij versie ${c.version}.`);
+            announce(`Controlepunt vastgelegd bij versie ${c.version}, hash ${c.hash.slice(0, 12)}….`);
+            await loadCheckpoints();
             ctx.refresh();
           } catch (error) {
             announce(errorText(error));
           }
         },
-      }, "Controlepunt vastleggen") : null),
+      }, "Controlepunt vastleggen") : null,
+      checkpoints),
     h("section", { class: "panel", "aria-labelledby": "downloads" },
       h("h2", { id: "downloads" }, "Downloads"),
       h("p", {}, "De export (JSON Lines) kan iedereen zonder server controleren met ", h("code", {}, "werkplaats verify"), "."),
@@ -94,7 +130,12 @@ export function audit(w, ctx) {
       h("h2", { id: "trail-kop" }, "Audittrail"),
       range, table, h("div", { class: "buttons" }, back, forward)));
   load();
+  loadCheckpoints();
   // A live change may add a page; the page on screen stays as it is.
-  node.update = () => { if (forward.disabled) load(); };
+  node.update = () => {
+    if (forward.disabled) load();
+    loadCheckpoints();
+    if (verified) verify.click();
+  };
   return node;
 }

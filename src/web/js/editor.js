@@ -12,6 +12,9 @@ import { errorText } from "./labels.js";
 import { validate } from "./forms.js";
 
 let onClose = null;
+// Opening a dialog adds a history entry, so the browser's back button
+// closes it instead of leaving it open over another view.
+let pushed = false;
 // Where focus returns when the dialog closes: what opened it first, also
 // when one dialog's content replaces another's (edit, then conflict).
 let opener = null;
@@ -32,8 +35,19 @@ export function openForm(title, content, { closed } = {}) {
     const target = back?.id ? document.getElementById(back.id) : null;
     (target ?? document.getElementById("paginatitel"))?.focus();
   };
-  if (!box.open) box.showModal();
+  if (!box.open) {
+    delete box.dataset.dirty;
+    box.showModal();
+    history.pushState({ dialog: true }, "");
+    pushed = true;
+  }
   box.querySelector("input, textarea, select")?.focus();
+}
+
+// Whether the open dialog holds text the user typed and did not save.
+export function dialogDirty() {
+  const box = dialog();
+  return box.open && box.dataset.dirty === "true";
 }
 
 export function closeForm() {
@@ -42,7 +56,18 @@ export function closeForm() {
 }
 
 export function installDialog() {
+  dialog().addEventListener("input", () => { dialog().dataset.dirty = "true"; });
+  window.addEventListener("popstate", () => {
+    if (!pushed) return;
+    pushed = false;
+    closeForm();
+  });
   dialog().addEventListener("close", () => {
+    delete dialog().dataset.dirty;
+    if (pushed) {
+      pushed = false;
+      history.back();
+    }
     const done = onClose;
     onClose = null;
     dialog().replaceChildren();
@@ -102,11 +127,24 @@ function showEditForm(spec, base, w, ctx, { values, expectedVersion, theirs }) {
     alert,
     h("button", { type: "submit" }, theirs ? "Samengevoegde versie opslaan" : "Opslaan"));
   if (theirs) {
-    for (const f of spec.fields) {
-      const node = form.querySelector(`[data-field="${f.key}"]`);
+    const annotate = (f, node) => {
       const error = [...node.children].reverse().find((child) => child.classList.contains("error"));
-      (error ?? node.lastChild).before(h("p", { class: "theirs" }, `Andere versie: ${f.show(theirs[f.key], w)}`));
-    }
+      const take = same(theirs[f.key], f.read(form)) ? null : h("button", {
+        type: "button", class: "secondary take", "data-take": f.key,
+        onclick: () => {
+          const fresh = f.build(theirs[f.key], w);
+          fresh.dataset.field = f.key;
+          node.replaceWith(fresh);
+          annotate(f, fresh);
+          form.dataset.dirty = "true";
+          dialog().dataset.dirty = "true";
+          announce(`${f.label}: de andere versie overgenomen.`);
+          fresh.querySelector("input, textarea, select")?.focus();
+        },
+      }, "Neem deze over", h("span", { class: "visually-hidden" }, ` (${f.label})`));
+      (error ?? node.lastChild).before(h("p", { class: "theirs" }, `Andere versie: ${f.show(theirs[f.key], w)} `, take));
+    };
+    for (const f of spec.fields) annotate(f, form.querySelector(`[data-field="${f.key}"]`));
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -139,7 +177,9 @@ async function save(spec, base, w, ctx, { values, expectedVersion, alert, baseVa
   } catch (error) {
     if (error.code === "CONFLICT" && error.extensions.current) {
       const current = spec.locate ? spec.locate(error.extensions.current, base) : error.extensions.current;
-      showConflict(spec, base, w, ctx, { values, current: current ?? base, currentVersion: error.extensions.currentVersion });
+      const currentVersion = error.extensions.currentVersion;
+      const own = await changedByMe(w, ctx, currentVersion);
+      showConflict(spec, base, w, ctx, { values, current: current ?? base, currentVersion, own });
     } else if (alert) {
       alert.textContent = errorText(error);
     } else {
@@ -148,27 +188,51 @@ async function save(spec, base, w, ctx, { values, expectedVersion, alert, baseVa
   }
 }
 
-function showConflict(spec, base, w, ctx, { values, current, currentVersion }) {
+// Whether the change that made the item's current version was this
+// member's own, from another tab: the event at that version says who.
+async function changedByMe(w, ctx, version) {
+  if (!ctx.me || !(version > 0)) return false;
+  try {
+    const data = await gql(`query($id: ID!, $after: Int!) { werkplaats(id: $id) {
+      events(afterVersion: $after, first: 1) { events { version actor { id } } } } }`, { id: w.id, after: version - 1 });
+    const event = data.werkplaats.events.events[0];
+    return event?.version === version && event.actor?.id === ctx.me.id;
+  } catch {
+    return false;
+  }
+}
+
+function showConflict(spec, base, w, ctx, { values, current, currentVersion, own = false }) {
   // The ids the mutation needs come from the item opened; `current` may
   // show them differently.
   const item = { ...base, ...current, id: base.id };
   const theirs = spec.values(current);
-  const view = h("div", { class: "conflict", id: "conflict" },
-    h("p", { class: "notice", role: "alert" },
-      `Iemand anders heeft ${spec.what} gewijzigd terwijl u bewerkte (nu versie ${currentVersion}). Er is nog niets van u opgeslagen. Kies wat blijft.`),
+  const other = own ? "Versie uit uw andere tabblad" : "Hun versie";
+  // "Neem deze over" takes their value for one field into the user's own
+  // version, which "Mijn versie houden" then saves.
+  const take = (key) => {
+    showConflict(spec, base, w, ctx, { values: { ...values, [key]: theirs[key] }, current, currentVersion, own });
+    announce("Overgenomen in uw versie.");
+  };
+  const view = h("div", { class: "conflict", id: "conflict", "data-own": own ? "true" : null },
+    h("p", { class: "notice", role: "alert" }, own
+      ? `U hebt ${spec.what} in een ander tabblad gewijzigd terwijl u hier bewerkte (nu versie ${currentVersion}). Er is hier nog niets opgeslagen. Kies wat blijft.`
+      : `Iemand anders heeft ${spec.what} gewijzigd terwijl u bewerkte (nu versie ${currentVersion}). Er is nog niets van u opgeslagen. Kies wat blijft.`),
     scrollBox(h("table", { class: "compare" },
-      h("caption", {}, "Hun versie naast de uwe"),
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Veld"), h("th", { scope: "col" }, `Hun versie (versie ${currentVersion})`), h("th", { scope: "col" }, "Uw versie"), h("th", { scope: "col" }, "Verschil"))),
+      h("caption", {}, `${other} naast de uwe`),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Veld"), h("th", { scope: "col" }, `${other} (versie ${currentVersion})`), h("th", { scope: "col" }, "Uw versie"), h("th", { scope: "col" }, "Verschil"))),
       h("tbody", {}, spec.fields.map((f) => {
         const equal = same(theirs[f.key], values[f.key]);
-        return h("tr", { class: equal ? "" : "differs" },
+        return h("tr", { class: equal ? "" : "differs", "data-field": f.key },
           h("th", { scope: "row" }, f.label), h("td", {}, f.show(theirs[f.key], w)), h("td", {}, f.show(values[f.key], w)),
-          h("td", {}, equal ? "gelijk" : "verschilt"));
-      }))), "Hun versie naast de uwe"),
+          h("td", {}, equal ? "gelijk" : "verschilt", equal ? null : h("button", {
+            type: "button", class: "secondary take", "data-take": f.key, onclick: () => take(f.key),
+          }, "Neem deze over", h("span", { class: "visually-hidden" }, ` (${f.label})`))));
+      }))), `${other} naast de uwe`),
     h("div", { class: "buttons" },
-      h("button", { type: "button", class: "secondary", onclick: () => { closeForm(); announce("Hun versie is gehouden."); ctx.refresh(); } }, "Hun versie houden"),
+      h("button", { type: "button", class: "secondary", onclick: () => { closeForm(); announce(own ? "De versie uit uw andere tabblad is gehouden." : "Hun versie is gehouden."); ctx.refresh(); } }, own ? "Die versie houden" : "Hun versie houden"),
       h("button", { type: "button", onclick: () => save(spec, item, w, ctx, { values, expectedVersion: currentVersion, baseValues: theirs }) }, "Mijn versie houden"),
       h("button", { type: "button", class: "secondary", onclick: () => showEditForm(spec, item, w, ctx, { values, expectedVersion: currentVersion, theirs }) }, "Samenvoegen")));
   openForm(`Conflict: ${spec.title(current) || spec.title(base)}`, view, { closed: () => ctx.setEditing?.(null) });
-  view.querySelector("button")?.focus();
+  view.querySelector(".buttons button")?.focus();
 }

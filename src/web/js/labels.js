@@ -6,6 +6,17 @@ export const METHODOLOGY = {
   NJI_ZEVEN_STAPPEN: "NJi zeven stappen",
 };
 
+// What each methodology asks of a werkplaats, in a sentence or two, shown
+// where one is chosen.
+export const METHODOLOGY_ABOUT = {
+  SCHOUDERS_ERONDER: "Drie stappen: probleemanalyse (de knelpunten door de ogen van inwoners met schulden en vanuit elke partner), "
+    + "oplossingen verkennen, en een actieplan dat u in PDCA-cycli uitvoert, verbetert en evalueert.",
+  MOVISIE_VIJF_STAPPEN: "Vijf stappen van Movisie en Divosa: voorbereiden (de uitgangssituatie en de checklist kennis, houding en vaardigheden), "
+    + "verkennen, verbeelden, vormgeven en verankeren van de aanpak van armoede en schulden.",
+  NJI_ZEVEN_STAPPEN: "Zeven stappen van het NJi voor armoede in gezinnen: urgentie, samenwerking, gegevens, resultaten, aanpak, "
+    + "meten en uitvoeren; na de laatste stap begint u weer bij de gegevens.",
+};
+
 export const ROLE = {
   FACILITATOR: "procesbegeleider",
   PARTNER: "partner",

@@ -3,16 +3,16 @@
 // is present) over one websocket.
 
 import {
-  gql, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live, onAccessEnded, onTokenChangedElsewhere,
+  gql, sendOnLeave, storedToken, storeToken, forgetToken, takeTokenFromUrl, Live, onAccessEnded, onTokenChangedElsewhere,
 } from "./api.js";
 import { h, field, fill, announce, textInput, textArea, select, uid } from "./dom.js";
-import { METHODOLOGY, ROLE, errorText, eventText, pairs } from "./labels.js";
+import { METHODOLOGY, METHODOLOGY_ABOUT, ROLE, errorText, eventText, pairs } from "./labels.js";
 import {
   WERKPLAATS_FIELDS, VIEWS, abilities, header, overview, plan, decisions, evaluation, itemIndex,
 } from "./views.js";
 import { mutationForm } from "./forms.js";
 import { rotateOwnToken, showLink } from "./members.js";
-import { installDialog, openForm, closeForm } from "./editor.js";
+import { installDialog, openForm, closeForm, dialogDirty } from "./editor.js";
 import { revise } from "./revise.js";
 import { goalsView, risksView, journeysView, checklistView, pdcaView } from "./method.js";
 import { today } from "./method-forms.js";
@@ -108,6 +108,20 @@ function boot() {
     }
   });
   installDialog();
+  // Leaving with unsaved text in a dialog: the browser asks first.
+  window.addEventListener("beforeunload", (event) => {
+    if (!dialogDirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  // Reloading, closing or navigating away while editing: the others stop
+  // seeing this member at the item now, not when the server notices the
+  // connection is gone.
+  window.addEventListener("pagehide", leave);
+  // Back from the browser's page cache: live again.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && state.werkplaats) startLive(state.werkplaats.id);
+  });
   document.getElementById("menu-knop").addEventListener("click", () => setMenu(!document.body.classList.contains("menu-open")));
   window.addEventListener("hashchange", () => setMenu(false));
   // An invitation link opened in a tab that already shows the client
@@ -270,7 +284,7 @@ function createWerkplaats() {
       field("Naam", textInput("name"), "1 tot 200 tekens."),
       field("Gemeente", textInput("municipality"), "1 tot 200 tekens."),
       field("Vraag", textArea("question"), "1 tot 10.000 tekens."),
-      field("Methode", select("methodology", pairs(METHODOLOGY))),
+      methodologyField(),
       field("Naam van de procesbegeleider", textInput("facilitatorName"), "1 tot 200 tekens."),
     ],
     variables: (form) => Object.fromEntries(
@@ -282,6 +296,18 @@ function createWerkplaats() {
       home();
     },
   });
+}
+
+// The methodology chosen, with a short explanation of what it asks of the
+// werkplaats, which changes with the choice.
+function methodologyField() {
+  const choice = select("methodology", pairs(METHODOLOGY));
+  const node = field("Methode", choice, METHODOLOGY_ABOUT[choice.value]);
+  const about = node.querySelector(".hint");
+  about.classList.add("methode-uitleg");
+  about.setAttribute("aria-live", "polite");
+  choice.addEventListener("change", () => { about.textContent = METHODOLOGY_ABOUT[choice.value] ?? ""; });
+  return node;
 }
 
 function context() {
@@ -412,8 +438,21 @@ function stopLive() {
   renderPresence();
 }
 
+function leave() {
+  const w = state.werkplaats;
+  if (w && state.editing) {
+    sendOnLeave(`mutation($input: SetPresenceInput!) { setPresence(input: $input) { presence { editing } } }`,
+      { input: { werkplaatsId: w.id, editing: null } });
+    state.editing = null;
+  }
+  // Closing the websocket ends the subscriptions, and with the last one
+  // the member's presence.
+  state.live?.close();
+}
+
 async function setEditing(itemId) {
   if (!state.werkplaats) return;
+  state.editing = itemId;
   await gql(`mutation($input: SetPresenceInput!) { setPresence(input: $input) { presence { editing } } }`,
     { input: { werkplaatsId: state.werkplaats.id, editing: itemId } }).catch(() => null);
 }

@@ -87,11 +87,13 @@ export function stepGuide(w, ctx) {
     done.length === 0
       ? h("p", { id: "gedaan" }, "Nog niets vastgelegd in deze stap.")
       : h("ul", { class: "plain", id: "gedaan" }, done.map(([id, text]) => h("li", { "data-item": id }, text))),
-    history.length ? h("details", { class: "history" },
-      h("summary", {}, `Eerdere stapovergangen (${history.length})`),
-      h("ol", {}, history.map((p) => h("li", {},
+    // Every phase change with its note, in order: why the werkplaats moved
+    // on is part of its reasoning.
+    history.length ? h("div", { class: "history" },
+      h("h3", {}, `Stapovergangen (${history.length})`),
+      h("ol", { id: "stapovergangen" }, history.map((p) => h("li", { "data-version": p.atVersion },
         `Van stap ${p.from.number} (${p.from.title}) naar stap ${p.to.number} (${p.to.title}), ${formatDateTime(p.at)}, door ${p.by?.name ?? "de beheerder"}`,
-        p.note ? `: „${p.note}”` : "")))) : null);
+        p.note ? [": ", h("q", { class: "note" }, p.note)] : " (zonder toelichting)")))) : null);
 }
 
 // --- Goals and results --------------------------------------------------------
@@ -256,7 +258,9 @@ export function checklistView(w, ctx) {
       h("p", { class: "hint" }, "Per stelling per partner: ja, deels of nee. Een partner antwoordt voor de eigen organisatie, de procesbegeleider voor elke partner. Deels en nee zijn hiaten: daar valt samen iets te leren."),
       h("p", { id: "checklist-stand" }, `${answered} van ${items.length * partners.length} antwoorden gegeven; ${gaps === 1 ? "1 hiaat" : `${gaps} hiaten`}.`),
       partners.length === 0 ? h("p", {}, "Voeg eerst partners toe; de checklist wordt per partner ingevuld.") : null,
-      h("div", { class: "scroll" }, h("table", { class: "checklist", id: "checklist-tabel" },
+      // Focusable, so the keyboard can scroll it on a phone also when its
+      // cells hold no controls (read-only, or an earlier version).
+      h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "Antwoorden per stelling en partner" }, h("table", { class: "checklist", id: "checklist-tabel" },
         h("caption", {}, "Antwoorden per stelling en partner"),
         h("thead", {}, h("tr", {},
           h("th", { scope: "col" }, "Stelling"),

@@ -8,7 +8,7 @@
 import { h, formatDate, formatDateTime, formatNumber } from "./dom.js";
 import {
   BASIS, CAPITAL, CHANGE, INDICATOR_KIND, METHODOLOGY, PARTNER_KIND, PERSPECTIVE, RECOGNITION,
-  REVIEW_OUTCOME, ROLE, STATUS,
+  OUTCOME, REVIEW_OUTCOME, ROLE, STATUS,
 } from "./labels.js";
 import { indicatorChart } from "./chart.js";
 import * as forms from "./forms.js";
@@ -196,7 +196,9 @@ export function plan(w, ctx) {
   return [
     section("Plan als PDCA-bord", "bord",
       h("p", { class: "hint" }, "Plan, Do, Check en de uitkomst van Act. Elke kaart noemt haar cyclus."),
-      h("div", { class: "board" }, COLUMNS.map(([status, title]) => {
+      // A region the keyboard can scroll sideways on a phone, also when
+      // read-only (an earlier version in the timeline) it holds no controls.
+      h("div", { class: "board", tabindex: "0", role: "region", "aria-label": "PDCA-bord" }, COLUMNS.map(([status, title]) => {
         const actions = w.plan.actions.filter((a) => a.status === status);
         const headingId = `kolom-${status.toLowerCase()}`;
         return h("section", { class: `column column-${status.toLowerCase()}`, "aria-labelledby": headingId },
@@ -205,6 +207,27 @@ export function plan(w, ctx) {
       }))),
     editable ? section("Nieuwe actie", "nieuwe-actie", forms.planAction(w, ctx)) : null,
   ];
+}
+
+// What the card says of the reasoning so far: the findings of each cycle,
+// named by their cycle (a card in cycle 2 may show cycle 1's), and the
+// last Act with its rationale.
+function cycleReasoning(a) {
+  const cycles = a.cycles ?? [];
+  const found = cycles.filter((c) => c.findings);
+  const acted = [...cycles].reverse().find((c) => c.outcome);
+  if (found.length === 0 && !acted) {
+    return a.findings.length ? h("details", {}, h("summary", {}, `Bevindingen (${a.findings.length})`),
+      h("ul", {}, a.findings.map((f) => h("li", {}, f)))) : null;
+  }
+  return h("div", { class: "reasoning" },
+    found.length ? h("div", { class: "findings" },
+      h("p", { class: "meta" }, found.length === 1 ? "Bevindingen:" : `Bevindingen (${found.length} cycli):`),
+      h("ul", {}, found.map((c) => h("li", { "data-cycle": c.number },
+        h("strong", {}, `cyclus ${c.number}${c.number === a.cycle ? "" : c.number < a.cycle ? " (vorige)" : ""}: `), c.findings)))) : null,
+    acted ? h("p", { class: "act", "data-cycle": acted.number },
+      h("strong", {}, `Act, cyclus ${acted.number}: `), `${OUTCOME[acted.outcome] ?? acted.outcome}`,
+      acted.rationale ? ` — ${acted.rationale}` : "") : null);
 }
 
 function actionCard(a, w, ctx, editable) {
@@ -216,8 +239,7 @@ function actionCard(a, w, ctx, editable) {
     h("p", {}, a.goal),
     a.solution ? h("p", { class: "meta" }, `Oplossing: ${a.solution.title}`) : null,
     a.indicators?.length ? h("p", { class: "meta" }, "Moet bewegen: ", a.indicators.map((i) => i.name).join("; ")) : null,
-    a.findings.length ? h("details", {}, h("summary", {}, `Bevindingen (${a.findings.length})`),
-      h("ul", {}, a.findings.map((f) => h("li", {}, f)))) : null,
+    cycleReasoning(a),
     editors.length ? h("p", { class: "editing" }, `Wordt bewerkt door ${editors.map((p) => p.member.name).join(", ")}`) : null,
     editable ? forms.actionButtons(a, w, ctx) : null,
     ctx.readOnly ? null : h("p", {}, h("a", { href: `#/w/${w.id}/pdca/${a.id}`, id: `pdca-link-${a.id}` },
