@@ -273,22 +273,6 @@ const TEXT_FIELDS: &[(&str, &str, usize, usize)] = &[
     ("linkIdentity", "subject", 1, 200),
 ];
 
-/// The app, with the per-caller mutation rate limit out of the way: these
-/// tests send hundreds of mutations as one caller within seconds, and are
-/// about the answers, not the limit.
-async fn spawn() -> TestApp {
-    spawn_app_with(|config| {
-        config.mutation_burst = 100_000;
-        config.mutations_per_second = 100_000;
-    })
-    .await
-}
-
-/// A UUID that names nothing anywhere.
-const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";
-/// A well-formed token nobody holds.
-const UNKNOWN_TOKEN: &str = "wpt_0000000000000000000000000000000000000000000000000000000000000000";
-
 /// An item and the version it was last changed at.
 #[derive(Clone, Debug)]
 struct Item {
@@ -1514,7 +1498,7 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
 
 #[tokio::test]
 async fn bad_values_on_every_mutation_are_refused_and_append_nothing() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let a = populate(&app, 51).await;
     let b = populate(&app, 1).await;
     let cases = bad_value_cases(&a, &b);
@@ -1613,7 +1597,7 @@ async fn bad_values_on_every_mutation_are_refused_and_append_nothing() {
 
 #[tokio::test]
 async fn wrong_callers_on_every_mutation_are_refused_and_append_nothing() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let a = populate(&app, 1).await;
     let b = populate(&app, 1).await;
     let cases = wrong_caller_cases(&a, &b);
@@ -1646,7 +1630,7 @@ const AS_OF: &str = "query($id: ID!, $v: Int, $t: DateTime) { werkplaats(id: $id
 
 #[tokio::test]
 async fn out_of_range_read_arguments_are_bad_input() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let (wp, fac) = create_werkplaats(&app, "NJI_ZEVEN_STAPPEN").await;
     let (other, _) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
     let invited = accept(
@@ -1860,7 +1844,7 @@ fn body(query: &str, variables: Value) -> Vec<u8> {
 
 #[tokio::test]
 async fn malformed_http_requests_are_bad_input_and_append_nothing() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let (wp, fac) = create_werkplaats(&app, "MOVISIE_VIJF_STAPPEN").await;
     let add = mutation("addPartner").query();
     let partner =

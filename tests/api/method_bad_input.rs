@@ -282,21 +282,6 @@ const TEXT_FIELDS: &[(&str, &str, usize, usize)] = &[
     ("recordDecision", "consequences", 0, 10_000),
 ];
 
-/// The app without the per-caller mutation rate limit: these tests send
-/// hundreds of mutations as one caller within seconds.
-async fn spawn() -> TestApp {
-    spawn_app_with(|config| {
-        config.mutation_burst = 100_000;
-        config.mutations_per_second = 100_000;
-    })
-    .await
-}
-
-/// A UUID that names nothing anywhere.
-const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";
-/// A well-formed token nobody holds.
-const UNKNOWN_TOKEN: &str = "wpt_0000000000000000000000000000000000000000000000000000000000000000";
-
 /// An item and its `version`.
 #[derive(Clone, Debug)]
 struct Item {
@@ -2374,7 +2359,7 @@ fn wrong_caller_cases(a: &Werkplaats, b: &Werkplaats) -> Cases {
 
 #[tokio::test]
 async fn bad_values_on_every_method_mutation_are_refused_and_append_nothing() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let a = populate(&app, 51).await;
     let b = populate(&app, 2).await;
     let cases = bad_value_cases(&a, &b);
@@ -2515,7 +2500,7 @@ async fn bad_values_on_every_method_mutation_are_refused_and_append_nothing() {
 
 #[tokio::test]
 async fn wrong_callers_on_every_method_mutation_are_refused_and_append_nothing() {
-    let app = spawn().await;
+    let app = spawn_app_unthrottled().await;
     let a = populate(&app, 2).await;
     let b = populate(&app, 2).await;
     let cases = wrong_caller_cases(&a, &b);

@@ -52,6 +52,23 @@ pub async fn spawn_app_as_shipped() -> TestApp {
     .await
 }
 
+/// [`spawn_app`] with the per-caller mutation rate limit out of the way, for
+/// tests that send hundreds of mutations as one caller within seconds and
+/// are about the answers, not the limit.
+pub async fn spawn_app_unthrottled() -> TestApp {
+    spawn_app_with(|config| {
+        config.mutation_burst = 100_000;
+        config.mutations_per_second = 100_000;
+    })
+    .await
+}
+
+/// A UUID that names nothing anywhere.
+pub const UNKNOWN: &str = "00000000-0000-4000-8000-000000000000";
+/// A well-formed token nobody holds.
+pub const UNKNOWN_TOKEN: &str =
+    "wpt_0000000000000000000000000000000000000000000000000000000000000000";
+
 /// [`spawn_app`] with the configuration adjusted first, e.g. to shorten the
 /// websocket timeouts. The database, address and admin token stay the test's.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
