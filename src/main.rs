@@ -69,7 +69,11 @@ async fn private_cluster(
     }
     let default = std::env::var("WERKPLAATS_DEFAULT_DATABASE_URL")
         .unwrap_or_else(|_| werkplaats::config::DEFAULT_DATABASE_URL.to_owned());
-    if postgres::reachable(&default).await {
+    // Reached and taking writes; a standby there would fail the migrations.
+    if werkplaats::store::find_primary(std::slice::from_ref(&default))
+        .await
+        .is_some()
+    {
         config.database_url = default;
         return Ok(None);
     }

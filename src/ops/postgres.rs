@@ -13,31 +13,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::str::FromStr;
-use std::time::Duration;
 
 use anyhow::{bail, Context};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection};
 
 /// The cluster's bootstrap superuser and the database the server uses.
 const USER: &str = "werkplaats";
-
-/// Whether `url` answers a connection, within a few seconds.
-pub async fn reachable(url: &str) -> bool {
-    let Ok(options) = PgConnectOptions::from_str(url) else {
-        return false;
-    };
-    // The server database may not exist yet; the maintenance one does.
-    let options = options.database("postgres").disable_statement_logging();
-    match tokio::time::timeout(Duration::from_secs(3), options.connect()).await {
-        Ok(Ok(connection)) => {
-            let _ = connection.close().await;
-            true
-        }
-        _ => false,
-    }
-}
 
 /// A running private cluster; dropping it stops the cluster.
 pub struct Cluster {

@@ -35,6 +35,7 @@ pub use members::{AccessChange, TokenOwner, ACCESS_CHANNEL};
 pub use notify::{
     until_changed, AccessWake, Notifier, StreamChanged, Wake, CHANNEL, PRESENCE_CHANNEL,
 };
+pub use primary::find_primary;
 pub use verify::Verification;
 
 #[derive(Debug, thiserror::Error)]
