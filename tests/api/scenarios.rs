@@ -53,14 +53,16 @@ async fn every_contract_scenario_passes() {
     run_all(&scenario_dir()).await;
 }
 
-/// The method issue's scenarios: step guides, goals, risks, journeys, the
-/// checklist, reviews and corrections.
+/// The method issue's scenarios (`../shared/contract/scenarios/method/`):
+/// step guides, goals, risks, journeys, the checklist, reviews and
+/// corrections.
 #[tokio::test]
 async fn every_method_scenario_passes() {
     run_all(&scenario_dir().join("method")).await;
 }
 
-/// The library issue's scenarios: lessons shared across werkplaatsen.
+/// The library issue's scenarios (`../shared/contract/scenarios/library/`):
+/// lessons shared across werkplaatsen.
 #[tokio::test]
 async fn every_library_scenario_passes() {
     run_all(&scenario_dir().join("library")).await;

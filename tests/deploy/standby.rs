@@ -26,7 +26,8 @@ const COMMANDS: usize = 30;
 const FAIL_AFTER: usize = 20;
 const EVENTS: &str = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version hash } }";
 
-/// PostgreSQL's server binaries, as the private cluster finds them.
+/// PostgreSQL's server binaries, all of one version (pg_basebackup
+/// included, which the PATH's wrappers may lack).
 fn bin(program: &str) -> PathBuf {
     let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
         .expect("Debian's PostgreSQL server binaries")
