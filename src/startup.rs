@@ -7,6 +7,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::api::http::{router, ServerState};
+use crate::api::LiveCounts;
 use crate::app::{generate_token, App, OidcSettings};
 use crate::config::Config;
 use crate::ops;
@@ -19,6 +20,8 @@ pub struct Application {
     shutdown: watch::Sender<bool>,
     /// Set when the configuration had no admin token and one was generated.
     pub generated_admin_token: Option<String>,
+    /// How widely this server shares its live results.
+    pub live: LiveCounts,
 }
 
 impl Application {
@@ -50,7 +53,9 @@ impl Application {
             .with_snapshots(config.snapshot_every, config.snapshot_cache)
             .with_oidc(oidc);
         let (shutdown, stopping) = watch::channel(false);
-        let api = router(ServerState::new(app, &config, stopping));
+        let state = ServerState::new(app, &config, stopping);
+        let live = state.groups.counts();
+        let api = router(state);
         let router = ops::logging::requests(api.merge(ops::metrics::routes(pool)));
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application {
@@ -58,6 +63,7 @@ impl Application {
             router,
             shutdown,
             generated_admin_token,
+            live,
         })
     }
 

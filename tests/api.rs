@@ -20,6 +20,7 @@ mod api {
     mod role_matrix;
     mod scenarios;
     mod schema;
+    mod sharing;
     mod snapshots;
     mod store;
     mod subscriptions;

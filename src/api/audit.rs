@@ -125,7 +125,7 @@ pub async fn changes(
         from_version: int(changes.from_version),
         to_version: int(changes.to_version),
         items: changes.items.into_iter().map(ItemChange::from).collect(),
-        events: changes.events.into_iter().map(Event).collect(),
+        events: changes.events.into_iter().map(Event::from).collect(),
     })
 }
 

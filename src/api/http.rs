@@ -62,6 +62,8 @@ pub struct ServerState {
     pub websocket: WebsocketSettings,
     /// Open websockets per caller, on this instance.
     pub connections: Connections,
+    /// Live subscriptions that share their results, on this instance.
+    pub groups: super::shared::Groups,
     /// Turns true when the server begins to shut down: websockets close.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
@@ -113,6 +115,7 @@ impl ServerState {
                 max_operations: config.ws_max_operations,
             },
             connections: Connections::new(config.ws_max_connections_per_token),
+            groups: Default::default(),
             shutdown,
         }
     }

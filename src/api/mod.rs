@@ -24,6 +24,7 @@ mod nulls;
 mod query;
 mod report;
 mod scalars;
+mod shared;
 mod subscription;
 mod trust;
 mod types;
@@ -34,6 +35,7 @@ use async_graphql::{Context, MergedObject, Schema};
 use crate::app::{App, Caller, RateLimiter};
 use crate::config::Config;
 
+pub use shared::LiveCounts;
 pub use subscription::SubscriptionRoot;
 
 // Those that run a domain command come from `commands` (one module each);

@@ -601,7 +601,13 @@ impl Evaluation {
 }
 
 /// One event of the trail, as stored.
-pub struct Event(pub EventRecord);
+pub struct Event(pub Arc<EventRecord>);
+
+impl From<EventRecord> for Event {
+    fn from(record: EventRecord) -> Event {
+        Event(Arc::new(record))
+    }
+}
 
 /// One event of the audit trail: one recorded change to the werkplaats, exactly
 /// as stored.
@@ -825,7 +831,7 @@ impl Werkplaats {
             .await
             .map_err(graphql_error)?;
         Ok(EventPage {
-            events: page.events.into_iter().map(Event).collect(),
+            events: page.events.into_iter().map(Event::from).collect(),
             has_more: page.has_more,
         })
     }

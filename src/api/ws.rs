@@ -1,9 +1,10 @@
 //! The server side of `graphql-transport-ws`
 //! (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>).
 //!
-//! Each connection runs in one task: a reader that handles the client's
-//! messages, joined with a writer that owns the socket's sending half and
-//! takes what to send from a bounded queue. Every operation runs in a task
+//! Each connection runs in two tasks: a reader that handles the client's
+//! messages, and a writer that owns the socket's sending half and takes
+//! what to send from a bounded queue; the reader's task ends after the
+//! writer's. Every operation runs in a task
 //! of its own that hands each result to the queue and waits until there is
 //! room before it asks its stream for the next one. So a client that reads
 //! slowly holds back only its own operations, and what a connection buffers
@@ -70,6 +71,8 @@ use tokio::time::{timeout, Instant, MissedTickBehavior};
 use super::error::{code, with_code};
 use super::http::{never_executed, with_codes, ServerState};
 use super::limits::ConnectionGuard;
+use super::shared::{Groups, Handoff, Subscribed};
+use super::WerkplaatsSchema;
 use crate::app::{App, AppError, Caller, Oidc};
 use crate::store::AccessWake;
 
@@ -135,10 +138,11 @@ pub async fn serve(socket: WebSocket, state: ServerState) {
         operations: HashMap::new(),
         tasks: JoinSet::new(),
     };
-    tokio::join!(
-        connection.run(incoming),
-        write(sink, outgoing, send_timeout)
-    );
+    // The writer is a task of its own: each result it sends then wakes
+    // only the writer, not the reader's wait on everything else too.
+    let writer = tokio::spawn(write(sink, outgoing, send_timeout));
+    connection.run(incoming).await;
+    let _ = writer.await;
 }
 
 #[derive(Deserialize)]
@@ -549,7 +553,18 @@ impl Connection {
             self.send(ServerMessage::Complete { id: &id }.frame()).await;
             return Ok(());
         }
-        let request = Request::from(payload);
+        let sharing = Sharing {
+            subscribed: Subscribed {
+                query: payload.query.clone(),
+                operation_name: payload.operation_name.clone(),
+                variables: payload.variables.clone(),
+                caller,
+            },
+            handoff: Handoff::default(),
+            groups: self.state.groups.clone(),
+            schema: self.state.schema.clone(),
+        };
+        let request = Request::from(payload).data(sharing.handoff.clone());
         let request = match caller {
             Some(caller) => request.data(caller),
             None => request,
@@ -559,7 +574,7 @@ impl Connection {
         let task = self.tasks.spawn(deliver(
             id.clone(),
             results,
-            caller.is_none(),
+            sharing,
             self.queue.clone(),
             completed.clone(),
         ));
@@ -583,13 +598,23 @@ fn too_big(error: axum::Error) -> bool {
         .is_some_and(|error| matches!(error, tungstenite::Error::Capacity(_)))
 }
 
+/// What an operation needs to share its results once it is caught up
+/// (`shared.rs`).
+struct Sharing {
+    subscribed: Subscribed,
+    handoff: Handoff,
+    groups: Groups,
+    schema: WerkplaatsSchema,
+}
+
 /// Drives one operation: each result is queued before the next is asked
 /// for, so a slow client holds its operations back instead of letting
-/// results pile up.
+/// results pile up. When its resolver hands the rest off, the results come
+/// from its group, serialised once for all who share them.
 async fn deliver(
     id: String,
     mut results: BoxStream<'static, Response>,
-    anonymous: bool,
+    sharing: Sharing,
     queue: mpsc::Sender<Outgoing>,
     completed: Arc<AtomicBool>,
 ) {
@@ -597,6 +622,7 @@ async fn deliver(
         frame,
         completed: Some(completed.clone()),
     };
+    let anonymous = sharing.subscribed.caller.is_none();
     let mut first = true;
     while let Some(response) = results.next().await {
         let response = with_codes(response, anonymous);
@@ -616,25 +642,70 @@ async fn deliver(
             return;
         }
     }
+    let Sharing {
+        subscribed,
+        handoff,
+        groups,
+        schema,
+    } = sharing;
+    if let Some(live) = handoff.take() {
+        let Some(mut payloads) = groups.payloads(&schema, subscribed, live) else {
+            return;
+        };
+        let id = serde_json::to_string(&id).expect("a string serialises");
+        while let Some(payload) = payloads.next().await {
+            if queue
+                .send(outgoing(next_frame(&id, &payload)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        return;
+    }
     let complete = ServerMessage::Complete { id: &id };
     let _ = queue.send(outgoing(complete.frame())).await;
 }
 
-/// Sends queued frames one at a time. A send that cannot finish within
-/// `send_timeout` means the client stopped reading: the connection is
-/// closed with [`TOO_SLOW`] rather than kept waiting.
+/// A `next` message around a payload serialised once for its group: the
+/// same text [`ServerMessage::Next`] writes. `id` is already JSON.
+fn next_frame(id: &str, payload: &str) -> Message {
+    let mut text = String::with_capacity(id.len() + payload.len() + 32);
+    text.push_str(r#"{"type":"next","id":"#);
+    text.push_str(id);
+    text.push_str(r#","payload":"#);
+    text.push_str(payload);
+    text.push('}');
+    Message::text(text)
+}
+
+/// Sends the queued frames, all that are waiting at once with one flush:
+/// a client that is behind gets them in one write instead of one each. A
+/// write that cannot finish within `send_timeout` means the client stopped
+/// reading: the connection is closed with [`TOO_SLOW`] rather than kept
+/// waiting.
 async fn write(
     mut sink: SplitSink<WebSocket, Message>,
     mut queue: mpsc::Receiver<Outgoing>,
     send_timeout: Duration,
 ) {
-    while let Some(outgoing) = queue.recv().await {
-        if !outgoing.wanted() {
-            continue;
-        }
-        let closing = matches!(outgoing.frame, Message::Close(_));
-        match timeout(send_timeout, sink.send(outgoing.frame)).await {
-            Ok(Ok(())) if !closing => {}
+    let mut batch = Vec::with_capacity(QUEUE);
+    while queue.recv_many(&mut batch, QUEUE).await > 0 {
+        let sent = timeout(send_timeout, async {
+            let mut closing = false;
+            // Nothing after our close frame goes out.
+            for outgoing in batch.drain(..) {
+                if closing || !outgoing.wanted() {
+                    continue;
+                }
+                closing = matches!(outgoing.frame, Message::Close(_));
+                sink.feed(outgoing.frame).await?;
+            }
+            sink.flush().await.map(|()| closing)
+        });
+        match sent.await {
+            Ok(Ok(false)) => {}
             // Our close frame is out, or the client is gone.
             Ok(_) => break,
             Err(_) => {

@@ -9,6 +9,11 @@
 //! reader that falls so far behind that the broadcast drops events for it
 //! reads the table again from its last version. The feed is a shortcut;
 //! correctness rests on the table. It ends when its last reader is gone.
+//!
+//! Since the feed folds the werkplaats anyway, it also publishes the folded
+//! werkplaats after each read while someone watches it
+//! (`werkplaatsChanged`): one fold per change for all of them, instead of
+//! one per watcher.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,7 +23,7 @@ use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
 use super::load::Loaded;
-use super::{changes_names, App, EventRecord};
+use super::{changes_names, App, EventRecord, WerkplaatsAt};
 use crate::store::until_changed;
 
 /// Longest wait for a wake-up before the feed reads the table anyway.
@@ -38,10 +43,14 @@ pub(super) struct Feed {
     pub position: watch::Receiver<Option<i64>>,
 }
 
+/// The werkplaats as the feed last folded it, while anyone watches.
+pub(super) type Latest = Arc<watch::Sender<Option<Arc<WerkplaatsAt>>>>;
+
 #[derive(Clone)]
 struct Sender {
     events: broadcast::Sender<Arc<EventRecord>>,
     position: watch::Receiver<Option<i64>>,
+    latest: Latest,
 }
 
 #[derive(Clone, Default)]
@@ -79,27 +88,47 @@ impl Drop for Registered {
 impl App {
     /// Joins this instance's feed of `stream`, starting it when needed.
     pub(super) fn feed(&self, stream: Uuid) -> Feed {
+        self.join_feed(stream).0
+    }
+
+    /// Joins the feed of `stream` to watch the werkplaats it folds.
+    pub(super) fn watch_feed(
+        &self,
+        stream: Uuid,
+    ) -> (Feed, watch::Receiver<Option<Arc<WerkplaatsAt>>>) {
+        let (feed, latest) = self.join_feed(stream);
+        (feed, latest.subscribe())
+    }
+
+    fn join_feed(&self, stream: Uuid) -> (Feed, Latest) {
         let mut senders = self.feeds.senders();
         if let Some(sender) = senders.get(&stream) {
-            return Feed {
+            let feed = Feed {
                 events: sender.events.subscribe(),
                 position: sender.position.clone(),
             };
+            return (feed, sender.latest.clone());
         }
         let (events, receiver) = broadcast::channel(CAPACITY);
         let (position_sender, position) = watch::channel(None);
+        let latest: Latest = Arc::new(watch::Sender::new(None));
         senders.insert(
             stream,
             Sender {
                 events: events.clone(),
                 position: position.clone(),
+                latest: latest.clone(),
             },
         );
-        tokio::spawn(self.clone().run_feed(stream, events, position_sender));
-        Feed {
+        tokio::spawn(
+            self.clone()
+                .run_feed(stream, events, position_sender, latest.clone()),
+        );
+        let feed = Feed {
             events: receiver,
             position,
-        }
+        };
+        (feed, latest)
     }
 
     async fn run_feed(
@@ -107,6 +136,7 @@ impl App {
         stream: Uuid,
         events: broadcast::Sender<Arc<EventRecord>>,
         position: watch::Sender<Option<i64>>,
+        latest: Latest,
     ) {
         let _registered = Registered {
             feeds: self.feeds.clone(),
@@ -140,6 +170,15 @@ impl App {
                 continue;
             }
             let version = werkplaats.as_ref().map_or(0, |w| w.state.version);
+            if let Some(loaded) = werkplaats.as_ref().filter(|_| latest.receiver_count() > 0) {
+                latest.send_if_modified(|latest| {
+                    if latest.as_ref().is_some_and(|at| at.view.version == version) {
+                        return false;
+                    }
+                    *latest = Some(Arc::new(loaded.at.clone()));
+                    true
+                });
+            }
             until_changed(&mut wake, stream, version, POLL).await;
         }
     }

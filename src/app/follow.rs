@@ -8,6 +8,11 @@
 //! dropped events because this follower was too slow) is filled by reading
 //! the table again. The table is the truth; the feed only saves every
 //! follower from polling it.
+//!
+//! A follower says when it is caught up ([`Following::next_stored`] answers
+//! `None`): from then on every subscriber of the werkplaats on this
+//! instance receives the same events from the same feed, so the API can
+//! render each of them once for all of them.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -24,11 +29,12 @@ use crate::store::StoredEvent;
 /// Events read from the table at a time.
 const BATCH: i64 = 500;
 
-struct Follower {
+/// One subscriber's place in a werkplaats's history.
+pub struct Following {
     app: App,
     stream: Uuid,
     delivered: i64,
-    pending: VecDeque<EventRecord>,
+    pending: VecDeque<Arc<EventRecord>>,
     feed: Feed,
     /// While reading the table: the werkplaats folded up to what was read,
     /// for the actors' names and roles. Dropped once caught up.
@@ -46,7 +52,7 @@ impl App {
         caller: Option<Caller>,
         id: &str,
         after: i64,
-    ) -> Result<impl Stream<Item = EventRecord> + Send + 'static, AppError> {
+    ) -> Result<Following, AppError> {
         let stream = self.visible_werkplaats(caller, id).await?;
         if after < 0 {
             return Err(AppError::BadInput("afterVersion must be at least 0".into()));
@@ -54,7 +60,7 @@ impl App {
         // Join the feed before the first read, so nothing appended in
         // between goes unseen.
         let feed = self.feed(stream);
-        let follower = Follower {
+        Ok(Following {
             app: self.clone(),
             stream,
             delivered: after,
@@ -63,24 +69,45 @@ impl App {
             werkplaats: None,
             caught_up: false,
             _presence: self.present(caller, stream).await,
-        };
-        Ok(futures::stream::unfold(follower, |mut f| async move {
-            let record = f.next().await;
-            Some((record, f))
-        }))
+        })
     }
 }
 
-impl Follower {
-    async fn next(&mut self) -> EventRecord {
+impl Following {
+    /// The werkplaats followed.
+    pub fn stream(&self) -> Uuid {
+        self.stream
+    }
+
+    /// Every event, waiting for new ones once the stored ones are delivered.
+    pub fn into_stream(self) -> impl Stream<Item = Arc<EventRecord>> + Send + 'static {
+        futures::stream::unfold(self, |mut f| async move {
+            let record = f.next().await;
+            Some((record, f))
+        })
+    }
+
+    /// The next event already stored when the follower reached it; `None`
+    /// once it is caught up with this instance's feed, when every later
+    /// event comes live.
+    pub async fn next_stored(&mut self) -> Option<Arc<EventRecord>> {
         loop {
             if let Some(record) = self.pending.pop_front() {
                 self.delivered = record.stored.version;
-                return record;
+                return Some(record);
             }
-            if !self.caught_up {
-                self.read_table().await;
-                continue;
+            if self.caught_up {
+                return None;
+            }
+            self.read_table().await;
+        }
+    }
+
+    /// The next event, stored or live.
+    pub async fn next(&mut self) -> Arc<EventRecord> {
+        loop {
+            if let Some(record) = self.next_stored().await {
+                return record;
             }
             let received = match self.feed.events.try_recv() {
                 Err(TryRecvError::Empty) => self.feed.events.recv().await.map_err(|e| match e {
@@ -106,7 +133,7 @@ impl Follower {
     fn take(&mut self, record: Arc<EventRecord>) {
         let version = record.stored.version;
         if version == self.delivered + 1 {
-            self.pending.push_back(Arc::unwrap_or_clone(record));
+            self.pending.push_back(record);
         } else if version > self.delivered + 1 {
             self.caught_up = false;
         }
@@ -174,7 +201,8 @@ impl Follower {
                 loaded.at.names = names;
             }
             let actor = stored.actor_id.and_then(|id| loaded.at.member(&id));
-            self.pending.push_back(EventRecord { stored, actor });
+            self.pending
+                .push_back(Arc::new(EventRecord { stored, actor }));
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 use super::snapshots::Snapshot;
-use super::{changes_names, App, AppError, Caller, WerkplaatsAt};
+use super::{App, AppError, Caller, WerkplaatsAt};
 use crate::domain::{Event, State};
 use crate::projections::{Recorded, WerkplaatsView};
 use crate::store::{Head, StoredEvent};
@@ -164,30 +164,6 @@ impl App {
                 .reached(id, &loaded.state, &loaded.at.view, &head.hash);
         }
         Ok(Some(loaded.zip(head)))
-    }
-
-    /// Folds the events appended since `loaded` was read.
-    pub(super) async fn catch_up(
-        &self,
-        id: Uuid,
-        slot: &mut Option<Loaded>,
-    ) -> Result<(), AppError> {
-        let mut renamed = false;
-        loop {
-            let after = slot.as_ref().map_or(0, |l| l.state.version);
-            let batch = self.store.read_stream(id, after, i64::MAX, BATCH).await?;
-            if batch.is_empty() {
-                break;
-            }
-            for stored in &batch {
-                renamed |= changes_names(&stored.event_type);
-                Loaded::push_stored(slot, stored)?;
-            }
-        }
-        if let Some(loaded) = slot.as_mut().filter(|_| renamed) {
-            loaded.at.names = self.store.member_names(id).await?;
-        }
-        Ok(())
     }
 }
 

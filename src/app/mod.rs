@@ -45,11 +45,13 @@ pub use audit::{referenced_by, ChangeKind, Changes, ItemChange, ProvenanceItem};
 pub use auth::{generate_token, hash_token, Caller};
 pub use commands::Executed;
 pub use error::AppError;
+pub use follow::Following;
 pub use library::{LessonFilter, LessonPage};
 pub use oidc::{Oidc, OidcError, OidcSettings};
-pub use presence::{Presence, PresenceEntry, PresenceGuard};
+pub use presence::{Presence, PresenceEntry, PresenceGuard, Present, WatchingPresence};
 pub use queries::{AsOf, EventPage};
 pub use rate_limit::{CallerKey, RateLimiter};
+pub use watch::Watching;
 
 /// Whether an event of this type changes the names kept beside the stream,
 /// so that a live fold must read them again.

@@ -13,15 +13,20 @@
 //! member is present, stamped with when it was said, and the latest saying
 //! wins. An instance that missed the message (its listener was
 //! reconnecting) or started later so learns it within a heartbeat.
+//!
+//! Who is present is worked out once per change per werkplaats on each
+//! instance, by one task per watched werkplaats, and every `presence`
+//! subscriber there takes the same list ([`Present`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::Stream;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -203,6 +208,18 @@ impl Registry {
     }
 }
 
+/// Who is present in one werkplaats, as one instance last worked it out.
+#[derive(Debug, PartialEq)]
+pub struct Present {
+    /// Tells one list from the next: later lists have larger numbers.
+    pub place: i64,
+    /// The number of presence changes seen before this list was made.
+    made_after: i64,
+    pub entries: Vec<PresenceEntry>,
+}
+
+type PresentNow = watch::Receiver<Option<Arc<Present>>>;
+
 /// This instance's part of presence.
 #[derive(Clone)]
 pub struct Presence {
@@ -211,6 +228,12 @@ pub struct Presence {
     registry: Arc<Mutex<Registry>>,
     /// Which werkplaats' presence changed.
     changed: broadcast::Sender<Uuid>,
+    /// How many changes were sent on `changed`.
+    changes: Arc<AtomicI64>,
+    /// Numbers the lists worked out.
+    places: Arc<AtomicI64>,
+    /// The werkplaatsen whose presence someone here subscribes to.
+    watched: Arc<Mutex<HashMap<Uuid, PresentNow>>>,
 }
 
 impl Presence {
@@ -222,6 +245,9 @@ impl Presence {
             store,
             registry: Arc::default(),
             changed,
+            changes: Arc::default(),
+            places: Arc::default(),
+            watched: Arc::default(),
         };
         tokio::spawn(presence.clone().hear(notifier.presence_messages()));
         tokio::spawn(presence.clone().heartbeat());
@@ -235,8 +261,16 @@ impl Presence {
 
     fn apply(&self, message: Message) {
         if let Some(werkplaats) = self.registry().apply(message) {
-            let _ = self.changed.send(werkplaats);
+            self.changed(werkplaats);
         }
+    }
+
+    /// Says that `werkplaats`' presence changed; answers how many changes
+    /// there have been with this one.
+    fn changed(&self, werkplaats: Uuid) -> i64 {
+        let changes = self.changes.fetch_add(1, Ordering::SeqCst) + 1;
+        let _ = self.changed.send(werkplaats);
+        changes
     }
 
     /// Applies a message here at once, then tells every instance (this one
@@ -277,7 +311,7 @@ impl Presence {
             }
             let expired = self.registry().expire();
             for werkplaats in expired {
-                let _ = self.changed.send(werkplaats);
+                self.changed(werkplaats);
             }
         }
     }
@@ -389,7 +423,7 @@ impl Presence {
             here: true,
         };
         if self.registry().say((werkplaats, member), said) {
-            let _ = self.changed.send(werkplaats);
+            self.changed(werkplaats);
         }
         let message = Message::Editing {
             werkplaats,
@@ -488,36 +522,132 @@ impl App {
         &self,
         caller: Option<Caller>,
         id: &str,
-    ) -> Result<impl Stream<Item = Vec<PresenceEntry>> + Send + 'static, AppError> {
+    ) -> Result<WatchingPresence, AppError> {
         let werkplaats = self.visible_werkplaats(caller, id).await?;
-        let changed = self.presence.changed.subscribe();
         let guard = self.present(caller, werkplaats).await;
-        let state = (self.clone(), changed, guard, None::<Vec<PresenceEntry>>);
-        Ok(futures::stream::unfold(
-            state,
-            move |(app, mut changed, guard, last)| async move {
-                loop {
-                    match app.presence_entries(werkplaats).await {
-                        Ok(entries) if last.as_ref() != Some(&entries) => {
-                            let next = (app, changed, guard, Some(entries.clone()));
-                            return Some((entries, next));
-                        }
-                        Ok(_) => {}
-                        Err(error) => tracing::warn!(%error, "cannot read presence"),
-                    }
-                    // Until this werkplaats' presence changes (or a while passes).
-                    let _ = tokio::time::timeout(HEARTBEAT, async {
-                        loop {
-                            match changed.recv().await {
-                                Ok(w) if w == werkplaats => return,
-                                Ok(_) => continue,
-                                Err(_) => return,
-                            }
-                        }
-                    })
-                    .await;
+        let mut present = self.present_now(werkplaats);
+        // The first list sent must be made after this subscriber arrived;
+        // the change asks for one at once.
+        let joined = self.presence.changed(werkplaats);
+        present.mark_changed();
+        Ok(WatchingPresence {
+            app: self.clone(),
+            stream: werkplaats,
+            present,
+            joined,
+            sent: None,
+            _presence: guard,
+        })
+    }
+
+    /// The werkplaats's presence as this instance works it out, starting
+    /// the task that does when nobody here watched it yet.
+    fn present_now(&self, werkplaats: Uuid) -> PresentNow {
+        let mut watched = self
+            .presence
+            .watched
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if let Some(present) = watched.get(&werkplaats) {
+            return present.clone();
+        }
+        let (sender, present) = watch::channel(None);
+        watched.insert(werkplaats, present.clone());
+        tokio::spawn(self.clone().work_out_presence(werkplaats, sender));
+        present
+    }
+
+    /// Works out who is present after each change, while anyone watches.
+    async fn work_out_presence(
+        self,
+        werkplaats: Uuid,
+        sender: watch::Sender<Option<Arc<Present>>>,
+    ) {
+        let mut changed = self.presence.changed.subscribe();
+        loop {
+            {
+                let mut watched = self
+                    .presence
+                    .watched
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                // The map holds one receiver; the subscribers hold the others.
+                if sender.receiver_count() <= 1 {
+                    watched.remove(&werkplaats);
+                    return;
                 }
-            },
-        ))
+            }
+            let made_after = self.presence.changes.load(Ordering::SeqCst);
+            match self.presence_entries(werkplaats).await {
+                // Sent even when unchanged: a subscriber that arrived since
+                // waits for a list made after it did.
+                Ok(entries) => {
+                    let place = self.presence.places.fetch_add(1, Ordering::SeqCst) + 1;
+                    sender.send_replace(Some(Arc::new(Present {
+                        place,
+                        made_after,
+                        entries,
+                    })));
+                }
+                Err(error) => tracing::warn!(%error, "cannot read presence"),
+            }
+            // Until this werkplaats' presence changes (or a while passes).
+            let _ = tokio::time::timeout(HEARTBEAT, async {
+                loop {
+                    match changed.recv().await {
+                        Ok(w) if w == werkplaats => return,
+                        Ok(_) => continue,
+                        Err(_) => return,
+                    }
+                }
+            })
+            .await;
+        }
+    }
+}
+
+/// One subscriber of a werkplaats's presence.
+pub struct WatchingPresence {
+    app: App,
+    stream: Uuid,
+    present: PresentNow,
+    /// Changes seen when the subscriber arrived: earlier lists may miss it.
+    joined: i64,
+    /// The entries last sent.
+    sent: Option<Vec<PresenceEntry>>,
+    /// Counts the caller as present while the subscription lives.
+    _presence: Option<PresenceGuard>,
+}
+
+impl WatchingPresence {
+    /// The werkplaats whose presence is watched.
+    pub fn stream(&self) -> Uuid {
+        self.stream
+    }
+
+    /// Who is present now, then after each change.
+    pub fn into_stream(self) -> impl Stream<Item = Arc<Present>> + Send + 'static {
+        futures::stream::unfold(self, |mut w| async move {
+            let next = w.next().await;
+            Some((next, w))
+        })
+    }
+
+    async fn next(&mut self) -> Arc<Present> {
+        loop {
+            if self.present.changed().await.is_err() {
+                self.present = self.app.present_now(self.stream);
+                self.present.mark_changed();
+                continue;
+            }
+            let Some(present) = self.present.borrow_and_update().clone() else {
+                continue;
+            };
+            if present.made_after < self.joined || self.sent.as_ref() == Some(&present.entries) {
+                continue;
+            }
+            self.sent = Some(present.entries.clone());
+            return present;
+        }
     }
 }

@@ -1,123 +1,93 @@
 //! Watching a werkplaats: its whole state after each change.
 //!
-//! The watcher keeps the werkplaats folded and takes new events from this
-//! instance's feed (`feed.rs`), folding every event that is waiting before
-//! it answers. A burst of events is therefore one step, and a client that
-//! reads slowly is not sent a queue of stale states: each time it asks for
-//! the next one, it gets the newest. A gap (the feed dropped events for a
-//! slow watcher) is filled from the table.
+//! A watcher loads the werkplaats once, for its first answer; after that
+//! it folds nothing itself. This instance's feed of the werkplaats
+//! (`feed.rs`) folds every event once and publishes the werkplaats after
+//! each read while anyone watches, and every watcher takes the newest from
+//! there. A burst of events is therefore one step, and a client that reads
+//! slowly is not sent a queue of stale states: each time it asks for the
+//! next one, it gets the newest.
 
 use std::sync::Arc;
 
 use futures::Stream;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::feed::Feed;
-use super::load::Loaded;
-use super::{changes_names, App, AppError, Caller, EventRecord, PresenceGuard, WerkplaatsAt};
+use super::{App, AppError, Caller, PresenceGuard, WerkplaatsAt};
 
-struct Watcher {
+/// One subscriber watching a werkplaats.
+pub struct Watching {
     app: App,
     stream: Uuid,
-    feed: Feed,
-    werkplaats: Option<Loaded>,
-    /// The version last sent; `None` before the first.
-    sent: Option<i64>,
+    /// Keeps the feed running while the werkplaats is watched.
+    _feed: Feed,
+    latest: watch::Receiver<Option<Arc<WerkplaatsAt>>>,
+    /// The state to send first, loaded when the watch began.
+    first: Option<Arc<WerkplaatsAt>>,
+    /// The version last sent.
+    sent: i64,
     /// Counts the caller as present while the subscription lives.
     _presence: Option<PresenceGuard>,
 }
 
 impl App {
     /// The werkplaats now, then after each change.
-    pub async fn watch(
-        &self,
-        caller: Option<Caller>,
-        id: &str,
-    ) -> Result<impl Stream<Item = Arc<WerkplaatsAt>> + Send + 'static, AppError> {
+    pub async fn watch(&self, caller: Option<Caller>, id: &str) -> Result<Watching, AppError> {
         let stream = self.visible_werkplaats(caller, id).await?;
-        // Join the feed before the first read, so no change goes unseen.
-        let mut feed = self.feed(stream);
-        let mut werkplaats = self.load(stream, i64::MAX).await?;
-        // Whatever the feed had read before it started sending is in the table.
-        let position = feed
-            .position
-            .wait_for(Option::is_some)
-            .await
-            .map(|p| p.unwrap_or(0));
-        if position.is_ok_and(|p| p > werkplaats.as_ref().map_or(0, |w| w.state.version)) {
-            self.catch_up(stream, &mut werkplaats).await?;
-        }
-        let watcher = Watcher {
+        // Watch the feed before loading, so no change after the load goes
+        // unseen: the feed publishes every read from here on.
+        let (feed, latest) = self.watch_feed(stream);
+        let loaded = self.load(stream, i64::MAX).await?;
+        let first = loaded.map(|loaded| Arc::new(loaded.at));
+        Ok(Watching {
             app: self.clone(),
             stream,
-            feed,
-            werkplaats,
-            sent: None,
+            _feed: feed,
+            latest,
+            first,
+            sent: 0,
             _presence: self.present(caller, stream).await,
-        };
-        Ok(futures::stream::unfold(watcher, |mut w| async move {
-            let next = w.next().await;
-            Some((next, w))
-        }))
+        })
     }
 }
 
-impl Watcher {
-    fn version(&self) -> i64 {
-        self.werkplaats.as_ref().map_or(0, |w| w.state.version)
+impl Watching {
+    /// The werkplaats watched.
+    pub fn stream(&self) -> Uuid {
+        self.stream
+    }
+
+    /// The werkplaats at every change, the newest each time.
+    pub fn into_stream(self) -> impl Stream<Item = Arc<WerkplaatsAt>> + Send + 'static {
+        futures::stream::unfold(self, |mut w| async move {
+            let next = w.next().await;
+            Some((next, w))
+        })
     }
 
     async fn next(&mut self) -> Arc<WerkplaatsAt> {
-        loop {
-            if self.sent != Some(self.version()) {
-                if let Some(loaded) = &self.werkplaats {
-                    self.sent = Some(loaded.state.version);
-                    return Arc::new(loaded.at.clone());
-                }
-            }
-            let first = self.feed.events.recv().await;
-            let mut received = vec![first];
-            // Fold the whole burst before answering.
-            loop {
-                match self.feed.events.try_recv() {
-                    Ok(record) => received.push(Ok(record)),
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Lagged(n)) => received.push(Err(RecvError::Lagged(n))),
-                    Err(TryRecvError::Closed) => received.push(Err(RecvError::Closed)),
-                }
-            }
-            for record in received {
-                if let Err(error) = self.take(record).await {
-                    tracing::warn!(%error, "cannot fold a watched werkplaats");
-                }
-            }
+        if let Some(first) = self.first.take() {
+            self.sent = first.view.version;
+            return first;
         }
-    }
-
-    async fn take(
-        &mut self,
-        received: Result<Arc<EventRecord>, RecvError>,
-    ) -> Result<(), AppError> {
-        match received {
-            Ok(record) if record.stored.version == self.version() + 1 => {
-                Loaded::push_stored(&mut self.werkplaats, &record.stored)?;
-                if changes_names(&record.stored.event_type) {
-                    let names = self.app.store.member_names(self.stream).await?;
-                    if let Some(loaded) = self.werkplaats.as_mut() {
-                        loaded.at.names = names;
-                    }
-                }
-                Ok(())
+        loop {
+            let newer = self
+                .latest
+                .borrow_and_update()
+                .clone()
+                .filter(|at| at.view.version > self.sent);
+            if let Some(at) = newer {
+                self.sent = at.view.version;
+                return at;
             }
-            Ok(record) if record.stored.version <= self.version() => Ok(()),
-            // A gap, or events dropped for this slow watcher: read the table.
-            Ok(_) | Err(RecvError::Lagged(_)) => {
-                self.app.catch_up(self.stream, &mut self.werkplaats).await
-            }
-            Err(RecvError::Closed) => {
-                self.feed = self.app.feed(self.stream);
-                self.app.catch_up(self.stream, &mut self.werkplaats).await
+            if self.latest.changed().await.is_err() {
+                // The feed ended under us: join a new one, which reads the
+                // table from the start.
+                let (feed, latest) = self.app.watch_feed(self.stream);
+                self._feed = feed;
+                self.latest = latest;
             }
         }
     }

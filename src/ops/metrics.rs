@@ -54,6 +54,8 @@ struct Metrics {
     events_appended: IntCounter,
     subscriptions: IntGauge,
     websockets: IntGauge,
+    live_executions: IntCounter,
+    live_sent: IntCounter,
     delivery_lag: Histogram,
     pool_connections: IntGaugeVec,
     pool_max: IntGauge,
@@ -106,6 +108,16 @@ impl Metrics {
             "Open websocket connections on this instance",
         )
         .expect("valid gauge");
+        let live_executions = IntCounter::new(
+            "werkplaats_live_executions_total",
+            "Live results executed once for every subscriber of the same selection on this instance",
+        )
+        .expect("valid counter");
+        let live_sent = IntCounter::new(
+            "werkplaats_live_results_sent_total",
+            "Live results sent to subscribers after they caught up; divided by the executions, the sharing",
+        )
+        .expect("valid counter");
         let delivery_lag = Histogram::with_opts(
             HistogramOpts::new(
                 "werkplaats_delivery_lag_seconds",
@@ -145,6 +157,8 @@ impl Metrics {
             Box::new(events_appended.clone()),
             Box::new(subscriptions.clone()),
             Box::new(websockets.clone()),
+            Box::new(live_executions.clone()),
+            Box::new(live_sent.clone()),
             Box::new(delivery_lag.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_max.clone()),
@@ -163,6 +177,8 @@ impl Metrics {
             events_appended,
             subscriptions,
             websockets,
+            live_executions,
+            live_sent,
             delivery_lag,
             pool_connections,
             pool_max,
@@ -180,6 +196,16 @@ pub fn appended(events: i64) {
 pub fn delivered(recorded_at: DateTime<Utc>) {
     let lag = (Utc::now() - recorded_at).to_std().unwrap_or_default();
     METRICS.delivery_lag.observe(lag.as_secs_f64());
+}
+
+/// A live result was executed, for all who share it.
+pub fn live_executed() {
+    METRICS.live_executions.inc();
+}
+
+/// A shared live result was sent to one subscriber.
+pub fn live_sent() {
+    METRICS.live_sent.inc();
 }
 
 /// Runs a websocket connection, counted as open while it runs.

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use uuid::Uuid;
+use werkplaats::api::LiveCounts;
 use werkplaats::config::Config;
 use werkplaats::startup::Application;
 use werkplaats::store::EventStore;
@@ -19,6 +20,8 @@ pub struct TestApp {
     /// A pool on the test's own database, for looking behind the API.
     pub pool: PgPool,
     pub store: EventStore,
+    /// How widely this server shared its live results.
+    pub live: LiveCounts,
     database: String,
     client: reqwest::Client,
 }
@@ -87,6 +90,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .await
         .expect("the application starts");
     let address = format!("http://{}", app.local_addr().unwrap());
+    let live = app.live.clone();
     tokio::spawn(app.run());
     let pool = PgPoolOptions::new()
         .max_connections(4)
@@ -98,6 +102,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         admin_token,
         store: EventStore::new(pool.clone()),
         pool,
+        live,
         database,
         client: reqwest::Client::builder()
             .timeout(Duration::from_secs(60))

@@ -1,0 +1,464 @@
+//! One execution per live result, shared by every subscriber who asked for
+//! the same.
+//!
+//! Ten thousand subscribers of twenty werkplaatsen are five hundred per
+//! werkplaats, nearly all of them holding the same subscription document.
+//! Executing that selection once per subscriber per event spent both cores
+//! on the same work five hundred times over; Hasura's answer, which this
+//! module follows, is to multiplex. A subscription is executed by
+//! async-graphql as usual while it catches up, since each subscriber is at
+//! its own place in the history then. Once caught up, its resolver hands
+//! what comes next ([`Live`]) to the connection through a [`Handoff`] and
+//! ends its own stream. From there the connection asks its [`Group`] for
+//! each item's payload. A group is every subscriber on this instance with
+//! the same werkplaats, document, operation, [`Visibility`] and variables,
+//! leaving out the variables that only say which werkplaats or from which
+//! version: they choose the items, not how an item is shown. The first
+//! subscriber to ask for an item executes the document once for that item
+//! alone (its resolver sees [`Rendering`] and answers just that item) and
+//! serialises the response once; the others wait for it and receive the
+//! same bytes, with only their operation id written around them.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Positioned, Request, Variables};
+use async_graphql_value::Value;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use super::http::with_codes;
+use super::WerkplaatsSchema;
+use crate::app::{
+    Caller, EventRecord, Following, Present, Watching, WatchingPresence, WerkplaatsAt,
+};
+use crate::ops::metrics;
+
+/// Items a group keeps rendered, for subscribers a little behind the others.
+const KEPT: usize = 32;
+
+/// One live result, before it is shown.
+#[derive(Clone)]
+pub enum Item {
+    Event(Arc<EventRecord>),
+    Werkplaats(Arc<WerkplaatsAt>),
+    Presence(Arc<Present>),
+}
+
+impl Item {
+    /// Its place among the items of its kind in its werkplaats: what makes
+    /// two subscribers' items the same item. (A group holds one kind: its
+    /// document has one root field.)
+    fn place(&self) -> i64 {
+        match self {
+            Item::Event(record) => record.stored.version,
+            Item::Werkplaats(at) => at.view.version,
+            Item::Presence(present) => present.place,
+        }
+    }
+}
+
+/// What a caught-up subscription delivers from here on.
+pub struct Live {
+    stream: Uuid,
+    items: BoxStream<'static, Item>,
+}
+
+impl Live {
+    /// Every event from where `following` is, live from now on.
+    pub fn events(following: Following) -> Live {
+        Live {
+            stream: following.stream(),
+            items: following.into_stream().map(Item::Event).boxed(),
+        }
+    }
+
+    /// The werkplaats now and after each change.
+    pub fn werkplaats(watching: Watching) -> Live {
+        Live {
+            stream: watching.stream(),
+            items: watching.into_stream().map(Item::Werkplaats).boxed(),
+        }
+    }
+
+    /// Who is present now and after each change.
+    pub fn presence(watching: WatchingPresence) -> Live {
+        Live {
+            stream: watching.stream(),
+            items: watching.into_stream().map(Item::Presence).boxed(),
+        }
+    }
+}
+
+/// Where a resolver leaves its [`Live`] for the connection to take.
+#[derive(Clone, Default)]
+pub struct Handoff(Arc<Mutex<Option<Live>>>);
+
+impl Handoff {
+    pub fn put(&self, live: Live) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(live);
+    }
+
+    pub fn take(&self) -> Option<Live> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+}
+
+/// Request data for executing a subscription for one item only.
+pub struct Rendering(pub Item);
+
+/// The stored events `following` reaches, then its live remainder handed
+/// off. Without a handoff (a client of another protocol), every event.
+pub fn events_until_live(
+    following: Following,
+    handoff: Option<Handoff>,
+) -> BoxStream<'static, Arc<EventRecord>> {
+    let Some(handoff) = handoff else {
+        return following.into_stream().boxed();
+    };
+    futures::stream::unfold(Some(following), move |following| {
+        let handoff = handoff.clone();
+        async move {
+            let mut following = following?;
+            match following.next_stored().await {
+                Some(record) => Some((record, Some(following))),
+                None => {
+                    handoff.put(Live::events(following));
+                    None
+                }
+            }
+        }
+    })
+    .boxed()
+}
+
+/// What a subscriber sees of a werkplaats. Every caller admitted to a
+/// werkplaats sees all of it, and the live types (events, the werkplaats,
+/// presence) resolve without reading who asks; only the error codes differ
+/// for an anonymous caller. A resolver that starts to show callers
+/// different things must say so here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    Anonymous,
+    Admitted,
+}
+
+/// A subscription as its client sent it, kept until it is caught up.
+pub struct Subscribed {
+    pub query: String,
+    pub operation_name: Option<String>,
+    pub variables: Variables,
+    pub caller: Option<Caller>,
+}
+
+impl Subscribed {
+    fn visibility(&self) -> Visibility {
+        match self.caller {
+            None => Visibility::Anonymous,
+            Some(_) => Visibility::Admitted,
+        }
+    }
+
+    /// The request executing this selection for `item` alone.
+    fn request(&self, document: &ExecutableDocument, item: Item) -> Request {
+        let mut request = Request::new(self.query.clone()).variables(self.variables.clone());
+        if let Some(name) = &self.operation_name {
+            request = request.operation_name(name.clone());
+        }
+        request.set_parsed_query(document.clone());
+        if let Some(caller) = self.caller {
+            request = request.data(caller);
+        }
+        request.data(Rendering(item))
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct GroupKey {
+    stream: Uuid,
+    query: String,
+    operation_name: Option<String>,
+    /// The variables that can change how an item is shown, as sorted JSON.
+    variables: String,
+    visibility: Visibility,
+}
+
+/// How many live results an instance executed and how many it sent: the
+/// second divided by the first is how widely they were shared. (Also on
+/// `/metrics`, process-wide; these are one server's.)
+#[derive(Clone, Default)]
+pub struct LiveCounts {
+    executed: Arc<AtomicU64>,
+    sent: Arc<AtomicU64>,
+}
+
+impl LiveCounts {
+    pub fn executed(&self) -> u64 {
+        self.executed.load(Ordering::Relaxed)
+    }
+
+    pub fn sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+}
+
+/// An item's `next` payload as JSON, once the first to ask has executed it.
+type Payload = Arc<OnceCell<Arc<str>>>;
+
+/// Subscribers of one instance that receive the same payload for each item.
+pub struct Group {
+    key: GroupKey,
+    counts: LiveCounts,
+    registry: Weak<Mutex<HashMap<GroupKey, Weak<Group>>>>,
+    schema: WerkplaatsSchema,
+    subscribed: Subscribed,
+    document: ExecutableDocument,
+    /// The last items asked for, by place, each executed once.
+    rendered: Mutex<VecDeque<(i64, Payload)>>,
+}
+
+impl Group {
+    /// The `payload` of the `next` message for `item`, as JSON: executed by
+    /// the first subscriber to ask, shared with the others.
+    pub async fn payload(&self, item: Item) -> Arc<str> {
+        let place = item.place();
+        let cell = {
+            let mut rendered = self.rendered.lock().unwrap_or_else(|p| p.into_inner());
+            match rendered.iter().find(|(at, _)| *at == place) {
+                Some((_, cell)) => cell.clone(),
+                None => {
+                    if rendered.len() >= KEPT {
+                        rendered.pop_front();
+                    }
+                    let cell = Arc::new(OnceCell::new());
+                    rendered.push_back((place, cell.clone()));
+                    cell
+                }
+            }
+        };
+        cell.get_or_init(|| self.render(item)).await.clone()
+    }
+
+    async fn render(&self, item: Item) -> Arc<str> {
+        self.counts.executed.fetch_add(1, Ordering::Relaxed);
+        metrics::live_executed();
+        let request = self.subscribed.request(&self.document, item);
+        let response = self
+            .schema
+            .execute_stream(request)
+            .next()
+            .await
+            .unwrap_or_default();
+        let anonymous = self.key.visibility == Visibility::Anonymous;
+        let response = with_codes(response, anonymous);
+        // A response is JSON with string keys only: serialising cannot fail.
+        serde_json::to_string(&response)
+            .expect("a response serialises")
+            .into()
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let Some(registry) = self.registry.upgrade() else {
+            return;
+        };
+        let mut groups = registry.lock().unwrap_or_else(|p| p.into_inner());
+        // A new group under the same key may have taken the place already.
+        if groups
+            .get(&self.key)
+            .is_some_and(|group| group.strong_count() == 0)
+        {
+            groups.remove(&self.key);
+        }
+    }
+}
+
+/// This instance's groups.
+#[derive(Clone, Default)]
+pub struct Groups {
+    groups: Arc<Mutex<HashMap<GroupKey, Weak<Group>>>>,
+    counts: LiveCounts,
+}
+
+impl Groups {
+    pub fn counts(&self) -> LiveCounts {
+        self.counts.clone()
+    }
+
+    /// The payloads of a caught-up subscription's items, each executed once
+    /// in its group. `None` when the document does not parse (then it never
+    /// executed and nothing was handed off).
+    pub fn payloads(
+        &self,
+        schema: &WerkplaatsSchema,
+        subscribed: Subscribed,
+        live: Live,
+    ) -> Option<BoxStream<'static, Arc<str>>> {
+        let group = self.join(schema, live.stream, subscribed)?;
+        let payloads = live.items.then(move |item| {
+            let group = group.clone();
+            async move {
+                let payload = group.payload(item).await;
+                group.counts.sent.fetch_add(1, Ordering::Relaxed);
+                metrics::live_sent();
+                payload
+            }
+        });
+        Some(payloads.boxed())
+    }
+
+    /// The group of `subscribed` for `stream`, made when it is the first.
+    fn join(
+        &self,
+        schema: &WerkplaatsSchema,
+        stream: Uuid,
+        subscribed: Subscribed,
+    ) -> Option<Arc<Group>> {
+        let document = async_graphql::parser::parse_query(&subscribed.query).ok()?;
+        let key = GroupKey {
+            stream,
+            query: subscribed.query.clone(),
+            operation_name: subscribed.operation_name.clone(),
+            variables: shown_variables(&document, &subscribed.variables),
+            visibility: subscribed.visibility(),
+        };
+        let mut groups = self.groups.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(group) = groups.get(&key).and_then(Weak::upgrade) {
+            return Some(group);
+        }
+        let group = Arc::new(Group {
+            key: key.clone(),
+            counts: self.counts.clone(),
+            registry: Arc::downgrade(&self.groups),
+            schema: schema.clone(),
+            subscribed,
+            document,
+            rendered: Mutex::new(VecDeque::with_capacity(KEPT)),
+        });
+        groups.insert(key, Arc::downgrade(&group));
+        Some(group)
+    }
+}
+
+/// The variables as sorted JSON, without those used only in the root
+/// fields' arguments (which werkplaats, after which version): every other
+/// use can change what an item looks like.
+fn shown_variables(document: &ExecutableDocument, variables: &Variables) -> String {
+    let mut in_root_arguments = HashSet::new();
+    let mut elsewhere = HashSet::new();
+    for (_, operation) in document.operations.iter() {
+        let operation = &operation.node;
+        directives(&operation.directives, &mut elsewhere);
+        for item in &operation.selection_set.node.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    for (_, value) in &field.node.arguments {
+                        used(&value.node, &mut in_root_arguments);
+                    }
+                    directives(&field.node.directives, &mut elsewhere);
+                    selection_set(&field.node.selection_set.node, &mut elsewhere);
+                }
+                _ => selection_set_item(&item.node, &mut elsewhere),
+            }
+        }
+    }
+    for fragment in document.fragments.values() {
+        directives(&fragment.node.directives, &mut elsewhere);
+        selection_set(&fragment.node.selection_set.node, &mut elsewhere);
+    }
+    let shown: BTreeMap<&str, &async_graphql::Value> = variables
+        .iter()
+        .filter(|(name, _)| !in_root_arguments.contains(*name) || elsewhere.contains(*name))
+        .map(|(name, value)| (name.as_str(), value))
+        .collect();
+    serde_json::to_string(&shown).expect("variables serialise")
+}
+
+fn selection_set(set: &SelectionSet, used_here: &mut HashSet<Name>) {
+    for item in &set.items {
+        selection_set_item(&item.node, used_here);
+    }
+}
+
+fn selection_set_item(item: &Selection, used_here: &mut HashSet<Name>) {
+    match item {
+        Selection::Field(field) => {
+            for (_, value) in &field.node.arguments {
+                used(&value.node, used_here);
+            }
+            directives(&field.node.directives, used_here);
+            selection_set(&field.node.selection_set.node, used_here);
+        }
+        Selection::FragmentSpread(spread) => directives(&spread.node.directives, used_here),
+        Selection::InlineFragment(fragment) => {
+            directives(&fragment.node.directives, used_here);
+            selection_set(&fragment.node.selection_set.node, used_here);
+        }
+    }
+}
+
+fn directives(directives: &[Positioned<Directive>], used_here: &mut HashSet<Name>) {
+    for directive in directives {
+        for (_, value) in &directive.node.arguments {
+            used(&value.node, used_here);
+        }
+    }
+}
+
+fn used(value: &Value, names: &mut HashSet<Name>) {
+    match value {
+        Value::Variable(name) => {
+            names.insert(name.clone());
+        }
+        Value::List(values) => values.iter().for_each(|v| used(v, names)),
+        Value::Object(fields) => fields.values().for_each(|v| used(v, names)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(query: &str, variables: serde_json::Value) -> String {
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        shown_variables(&document, &Variables::from_json(variables))
+    }
+
+    #[test]
+    fn where_to_start_is_not_part_of_how_an_item_looks() {
+        let query = "subscription($id: ID!, $after: Int) { werkplaatsEvents(werkplaatsId: $id, afterVersion: $after) { version } }";
+        assert_eq!(
+            shown(query, serde_json::json!({"id": "a", "after": 3})),
+            shown(query, serde_json::json!({"id": "a", "after": 9}))
+        );
+    }
+
+    #[test]
+    fn a_variable_the_selection_reads_is_part_of_it() {
+        let query = "subscription($id: ID!, $data: Boolean!) { werkplaatsEvents(werkplaatsId: $id) { version data @include(if: $data) } }";
+        assert_ne!(
+            shown(query, serde_json::json!({"id": "a", "data": true})),
+            shown(query, serde_json::json!({"id": "a", "data": false}))
+        );
+        let in_fragment = "subscription($id: ID!, $v: Boolean!) { werkplaatsEvents(werkplaatsId: $id) { ...F } } fragment F on Event { version @skip(if: $v) }";
+        assert_ne!(
+            shown(in_fragment, serde_json::json!({"id": "a", "v": true})),
+            shown(in_fragment, serde_json::json!({"id": "a", "v": false}))
+        );
+    }
+
+    #[test]
+    fn a_variable_used_in_the_root_arguments_and_below_is_kept() {
+        let query = "subscription($id: ID!) { werkplaatsEvents(werkplaatsId: $id) { version actor { id @include(if: $id) } } }";
+        assert_ne!(
+            shown(query, serde_json::json!({"id": "a"})),
+            shown(query, serde_json::json!({"id": "b"}))
+        );
+    }
+}
