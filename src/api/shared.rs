@@ -62,7 +62,9 @@ impl Item {
     }
 }
 
-/// What a caught-up subscription delivers from here on.
+/// What a caught-up subscription delivers from here on. Its items never
+/// end but when the werkplaats's stored history is found rewound under
+/// what was delivered: then the client must subscribe again.
 pub struct Live {
     stream: Uuid,
     items: BoxStream<'static, Item>,
@@ -74,6 +76,14 @@ impl Live {
         Live {
             stream: following.stream(),
             items: following.into_stream().map(Item::Event).boxed(),
+        }
+    }
+
+    /// Nothing more: the history was rewound.
+    pub fn ended(stream: Uuid) -> Live {
+        Live {
+            stream,
+            items: futures::stream::empty().boxed(),
         }
     }
 
@@ -126,6 +136,12 @@ pub fn events_until_live(
             let mut following = following?;
             match following.next_stored().await {
                 Some(record) => Some((record, Some(following))),
+                // Rewound under the follower while it caught up: its live
+                // part is over before it began.
+                None if following.rewound() => {
+                    handoff.put(Live::ended(following.stream()));
+                    None
+                }
                 None => {
                     handoff.put(Live::events(following));
                     None

@@ -35,8 +35,14 @@ impl SubscriptionRoot {
         }
         let app = ctx.data::<App>()?;
         let after_version = after_version.unwrap_or(0);
+        let actors = ctx.look_ahead().field("actor").exists();
         let following = app
-            .follow(caller(ctx), &werkplaats_id, i64::from(after_version))
+            .follow(
+                caller(ctx),
+                &werkplaats_id,
+                i64::from(after_version),
+                actors,
+            )
             .await
             .map_err(graphql_error)?;
         let handoff = ctx.data_opt::<Handoff>().cloned();

@@ -32,7 +32,11 @@
 //! `graphql-ws` client treats as fatal, so that client reconnects and
 //! subscribes again; a `werkplaatsEvents` client passes the last version it
 //! saw as `afterVersion` and misses nothing. Our 4498 closes a peer that
-//! answered nothing for three ping intervals. A connection runs at most
+//! answered nothing for three ping intervals. Our 4410 closes a connection
+//! whose live subscription found the werkplaats's stored history rewound
+//! under what it sent (a failover to a standby that missed the last
+//! events): the client subscribes again and decides what to trust of what
+//! it had. A connection runs at most
 //! [`WebsocketSettings::max_operations`] operations at a time; one more is
 //! answered with a `RATE_LIMITED` error and the connection stays open. A
 //! token holds at most so many connections on one instance
@@ -105,6 +109,10 @@ const TOO_SLOW: u16 = 4499;
 const SILENT: u16 = 4498;
 const SILENCE_PINGS: u32 = 3;
 const INTERNAL_ERROR: u16 = 4500;
+/// The stored history no longer holds events a live subscription sent (a
+/// failover to a standby that missed them): resubscribe. Not among the
+/// codes `graphql-ws` clients take as fatal, so they reconnect.
+const HISTORY_REWOUND: u16 = 4410;
 /// The server is going away: reconnect (to another instance).
 const SERVICE_RESTART: u16 = 1012;
 
@@ -338,7 +346,9 @@ impl Connection {
     }
 
     /// Handles the client's messages until the connection is over; returns
-    /// the close frame to send, if any.
+    /// the close frame to send, if any. What it does on a message (sign in,
+    /// subscribe) is boxed: an idle connection's task would otherwise be as
+    /// large as the largest of those futures, for every idle subscriber.
     async fn read(&mut self, incoming: &mut SplitStream<WebSocket>) -> Option<Close> {
         let settings = self.state.websocket;
         let init_deadline = tokio::time::sleep(settings.init_timeout);
@@ -364,7 +374,7 @@ impl Connection {
                     return Some(Close::new(SERVICE_RESTART, "server restarting; reconnect"));
                 }
                 wake = self.access.recv() => {
-                    if let Err(close) = self.recheck(wake).await {
+                    if let Err(close) = Box::pin(self.recheck(wake)).await {
                         return Some(close);
                     }
                 }
@@ -389,7 +399,7 @@ impl Connection {
                     // An identity provider's token expires on its own: its
                     // connection checks it again at every ping.
                     if self.credentials.expires() {
-                        if let Err(close) = self.still_admitted().await {
+                        if let Err(close) = Box::pin(self.still_admitted()).await {
                             return Some(close);
                         }
                     }
@@ -414,7 +424,7 @@ impl Connection {
                         }
                         Some(Ok(Message::Close(_))) | None => return None,
                     };
-                    if let Err(close) = self.handle(&data).await {
+                    if let Err(close) = Box::pin(self.handle(&data)).await {
                         return Some(close);
                     }
                 }
@@ -642,6 +652,8 @@ async fn deliver(
             return;
         }
     }
+    // The execution's state is not needed once it is done.
+    drop(results);
     let Sharing {
         subscribed,
         handoff,
@@ -662,6 +674,12 @@ async fn deliver(
                 return;
             }
         }
+        // A live subscription ends only when the stored history was
+        // rewound under what it sent: the client must start again from
+        // what it can trust. The close ends the connection's other
+        // operations too; they resubscribe with it.
+        let rewound = Close::new(HISTORY_REWOUND, "history rewound; resubscribe");
+        let _ = queue.send(Outgoing::control(rewound.frame())).await;
         return;
     }
     let complete = ServerMessage::Complete { id: &id };

@@ -10,12 +10,21 @@
 //! reads the table again from its last version. The feed is a shortcut;
 //! correctness rests on the table. It ends when its last reader is gone.
 //!
+//! Each read starts at the last event the feed sent and checks it is still
+//! there with the same hash. After a failover to a standby that missed the
+//! last events, it is not: the history was rewound, and the events sent
+//! under those versions may be followed by different ones. The feed then
+//! says so to its readers (their live subscriptions end, and the API asks
+//! the clients to subscribe again), counts and logs it, and ends; the next
+//! feed starts from the table as it is.
+//!
 //! Since the feed folds the werkplaats anyway, it also publishes the folded
 //! werkplaats after each read while someone watches it
 //! (`werkplaatsChanged`): one fold per change for all of them, instead of
 //! one per watcher.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -41,6 +50,15 @@ pub(super) struct Feed {
     /// The version up to which the feed has sent every event; `None` until
     /// it has read the stream's head.
     pub position: watch::Receiver<Option<i64>>,
+    rewound: Arc<AtomicBool>,
+}
+
+impl Feed {
+    /// Whether this feed ended because the stored history no longer holds
+    /// what it sent.
+    pub fn rewound(&self) -> bool {
+        self.rewound.load(Ordering::SeqCst)
+    }
 }
 
 /// The werkplaats as the feed last folded it, while anyone watches.
@@ -51,6 +69,7 @@ struct Sender {
     events: broadcast::Sender<Arc<EventRecord>>,
     position: watch::Receiver<Option<i64>>,
     latest: Latest,
+    rewound: Arc<AtomicBool>,
 }
 
 #[derive(Clone, Default)]
@@ -106,38 +125,45 @@ impl App {
             let feed = Feed {
                 events: sender.events.subscribe(),
                 position: sender.position.clone(),
+                rewound: sender.rewound.clone(),
             };
             return (feed, sender.latest.clone());
         }
         let (events, receiver) = broadcast::channel(CAPACITY);
         let (position_sender, position) = watch::channel(None);
         let latest: Latest = Arc::new(watch::Sender::new(None));
+        let rewound = Arc::new(AtomicBool::new(false));
         senders.insert(
             stream,
             Sender {
                 events: events.clone(),
                 position: position.clone(),
                 latest: latest.clone(),
+                rewound: rewound.clone(),
             },
         );
-        tokio::spawn(
-            self.clone()
-                .run_feed(stream, events, position_sender, latest.clone()),
-        );
+        let channels = Channels {
+            events,
+            position: position_sender,
+            latest: latest.clone(),
+            rewound: rewound.clone(),
+        };
+        tokio::spawn(self.clone().run_feed(stream, channels));
         let feed = Feed {
             events: receiver,
             position,
+            rewound,
         };
         (feed, latest)
     }
 
-    async fn run_feed(
-        self,
-        stream: Uuid,
-        events: broadcast::Sender<Arc<EventRecord>>,
-        position: watch::Sender<Option<i64>>,
-        latest: Latest,
-    ) {
+    async fn run_feed(self, stream: Uuid, channels: Channels) {
+        let Channels {
+            events,
+            position,
+            latest,
+            rewound,
+        } = channels;
         let _registered = Registered {
             feeds: self.feeds.clone(),
             stream,
@@ -145,6 +171,8 @@ impl App {
         };
         let mut wake = self.notifier.subscribe();
         let mut werkplaats: Option<Loaded> = None;
+        // The hash of the last event sent, to find it again at each read.
+        let mut last_hash: Option<String> = None;
         loop {
             {
                 // Under the lock, so no reader joins a feed that is ending.
@@ -155,15 +183,35 @@ impl App {
                 }
             }
             let read = if position.borrow().is_none() {
-                self.load(stream, i64::MAX).await.map(|loaded| {
+                self.load_with_head(stream, i64::MAX).await.map(|loaded| {
+                    let (loaded, hash) = loaded.map(|(l, head)| (l, head.hash)).unzip();
                     let head = loaded.as_ref().map_or(0, |l| l.state.version);
                     werkplaats = loaded;
+                    last_hash = hash;
                     position.send_replace(Some(head));
+                    Read::Chained
                 })
             } else {
-                self.read_into(stream, &mut werkplaats, &events, &position)
+                let sending = Sending {
+                    events: &events,
+                    position: &position,
+                };
+                self.read_into(stream, &mut werkplaats, &mut last_hash, sending)
                     .await
             };
+            if let Ok(Read::Rewound { sent }) = read {
+                crate::ops::metrics::fork_detected();
+                tracing::error!(
+                    werkplaats = %stream,
+                    sent,
+                    "the stored history no longer holds events this feed sent (a failover to a standby that missed them?); ending its live subscriptions"
+                );
+                // Under the lock, so no reader joins the feed that ends.
+                let mut senders = self.feeds.senders();
+                rewound.store(true, Ordering::SeqCst);
+                senders.remove(&stream);
+                return;
+            }
             if let Err(error) = read {
                 tracing::warn!(%error, "a werkplaats feed cannot read");
                 tokio::time::sleep(RETRY).await;
@@ -184,22 +232,33 @@ impl App {
     }
 
     /// Reads what was appended after the feed's version, folds it and
-    /// sends it on, advancing the position after each event.
+    /// sends it on, advancing the position after each event. Each read
+    /// starts with the last event sent, which must still be there.
     async fn read_into(
         &self,
         stream: Uuid,
         werkplaats: &mut Option<Loaded>,
-        events: &broadcast::Sender<Arc<EventRecord>>,
-        position: &watch::Sender<Option<i64>>,
-    ) -> Result<(), super::AppError> {
+        last_hash: &mut Option<String>,
+        sending: Sending<'_>,
+    ) -> Result<Read, super::AppError> {
+        let Sending { events, position } = sending;
         loop {
-            let after = werkplaats.as_ref().map_or(0, |w| w.state.version);
-            let batch = self
+            let sent = werkplaats.as_ref().map_or(0, |w| w.state.version);
+            let mut batch = self
                 .store
-                .read_stream(stream, after, i64::MAX, BATCH)
+                .read_stream(stream, (sent - 1).max(0), i64::MAX, BATCH)
                 .await?;
+            if sent > 0 {
+                let still_there = batch.first().is_some_and(|first| {
+                    first.version == sent && Some(&first.hash) == last_hash.as_ref()
+                });
+                if !still_there {
+                    return Ok(Read::Rewound { sent });
+                }
+                batch.remove(0);
+            }
             if batch.is_empty() {
-                return Ok(());
+                return Ok(Read::Chained);
             }
             if batch.iter().any(|e| changes_names(&e.event_type)) {
                 // Names live beside the stream; fetch them before folding so
@@ -212,6 +271,7 @@ impl App {
             for stored in batch {
                 Loaded::push_stored(werkplaats, &stored)?;
                 let version = stored.version;
+                *last_hash = Some(stored.hash.clone());
                 crate::ops::metrics::delivered(stored.recorded_at);
                 let actor = stored
                     .actor_id
@@ -222,4 +282,26 @@ impl App {
             }
         }
     }
+}
+
+/// The ends of a feed's channels its task sends on.
+struct Channels {
+    events: broadcast::Sender<Arc<EventRecord>>,
+    position: watch::Sender<Option<i64>>,
+    latest: Latest,
+    rewound: Arc<AtomicBool>,
+}
+
+/// Where a read sends what it finds.
+struct Sending<'a> {
+    events: &'a broadcast::Sender<Arc<EventRecord>>,
+    position: &'a watch::Sender<Option<i64>>,
+}
+
+/// How a read of the table found the history the feed sent.
+enum Read {
+    /// What it sent is still there; anything new follows on from it.
+    Chained,
+    /// The event at `sent`, the last one sent, is gone or another.
+    Rewound { sent: i64 },
 }

@@ -9,22 +9,31 @@
 //! the table again. The table is the truth; the feed only saves every
 //! follower from polling it.
 //!
+//! When this instance's feed finds the stored history rewound under what it
+//! sent (`feed.rs`), its followers end: what they delivered may no longer
+//! be what is stored, and only the client can decide what to do about
+//! that ([`Following::rewound`]).
+//!
 //! A follower says when it is caught up ([`Following::next_stored`] answers
 //! `None`): from then on every subscriber of the werkplaats on this
 //! instance receives the same events from the same feed, so the API can
 //! render each of them once for all of them.
 
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures::Stream;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::feed::Feed;
 use super::load::Loaded;
 use super::{changes_names, App, AppError, Caller, EventRecord, PresenceGuard};
-use crate::store::StoredEvent;
+use crate::store::{StoreError, StoredEvent};
 
 /// Events read from the table at a time.
 const BATCH: i64 = 500;
@@ -39,6 +48,12 @@ pub struct Following {
     /// While reading the table: the werkplaats folded up to what was read,
     /// for the actors' names and roles. Dropped once caught up.
     werkplaats: Option<Loaded>,
+    /// Whether the subscriber asked who caused each event. If not, the
+    /// stored events need no fold, which is most of catching up.
+    actors: bool,
+    /// The next page of the table, being read while the last one is sent:
+    /// the version it starts after, and the read.
+    read_ahead: Option<(i64, AbortOnDrop)>,
     caught_up: bool,
     /// Counts the caller as present while the subscription lives.
     _presence: Option<PresenceGuard>,
@@ -46,12 +61,13 @@ pub struct Following {
 
 impl App {
     /// Every event of werkplaats `id` after version `after`, stored ones
-    /// first, then live ones.
+    /// first, then live ones; with who caused each when `actors` is asked.
     pub async fn follow(
         &self,
         caller: Option<Caller>,
         id: &str,
         after: i64,
+        actors: bool,
     ) -> Result<Following, AppError> {
         let stream = self.visible_werkplaats(caller, id).await?;
         if after < 0 {
@@ -67,8 +83,30 @@ impl App {
             pending: VecDeque::new(),
             feed,
             werkplaats: None,
+            actors,
+            read_ahead: None,
             caught_up: false,
             _presence: self.present(caller, stream).await,
+        })
+    }
+}
+
+/// A page being read, stopped when the follower no longer wants it.
+struct AbortOnDrop(JoinHandle<Result<Vec<StoredEvent>, StoreError>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Future for AbortOnDrop {
+    type Output = Result<Vec<StoredEvent>, AppError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|read| match read {
+            Ok(read) => read.map_err(AppError::from),
+            Err(error) => Err(AppError::Internal(error.into())),
         })
     }
 }
@@ -79,19 +117,29 @@ impl Following {
         self.stream
     }
 
-    /// Every event, waiting for new ones once the stored ones are delivered.
+    /// Whether the stored history was found rewound under what this
+    /// follower may have delivered: it delivers nothing more.
+    pub fn rewound(&self) -> bool {
+        self.feed.rewound()
+    }
+
+    /// Every event, waiting for new ones once the stored ones are
+    /// delivered; it ends only when the history is [rewound](Self::rewound).
     pub fn into_stream(self) -> impl Stream<Item = Arc<EventRecord>> + Send + 'static {
         futures::stream::unfold(self, |mut f| async move {
-            let record = f.next().await;
+            let record = f.next().await?;
             Some((record, f))
         })
     }
 
     /// The next event already stored when the follower reached it; `None`
     /// once it is caught up with this instance's feed, when every later
-    /// event comes live.
+    /// event comes live (or when the history was rewound).
     pub async fn next_stored(&mut self) -> Option<Arc<EventRecord>> {
         loop {
+            if self.rewound() {
+                return None;
+            }
             if let Some(record) = self.pending.pop_front() {
                 self.delivered = record.stored.version;
                 return Some(record);
@@ -103,11 +151,14 @@ impl Following {
         }
     }
 
-    /// The next event, stored or live.
-    pub async fn next(&mut self) -> Arc<EventRecord> {
+    /// The next event, stored or live; `None` once the history was rewound.
+    pub async fn next(&mut self) -> Option<Arc<EventRecord>> {
         loop {
             if let Some(record) = self.next_stored().await {
-                return record;
+                return Some(record);
+            }
+            if self.rewound() {
+                return None;
             }
             let received = match self.feed.events.try_recv() {
                 Err(TryRecvError::Empty) => self.feed.events.recv().await.map_err(|e| match e {
@@ -120,10 +171,11 @@ impl Following {
                 Ok(record) => self.take(record),
                 // Dropped events for this follower: fill in from the table.
                 Err(TryRecvError::Lagged(_)) => self.caught_up = false,
-                Err(TryRecvError::Closed | TryRecvError::Empty) => {
+                Err(TryRecvError::Closed | TryRecvError::Empty) if !self.rewound() => {
                     self.feed = self.app.feed(self.stream);
                     self.caught_up = false;
                 }
+                Err(_) => return None,
             }
         }
     }
@@ -141,12 +193,16 @@ impl Following {
 
     /// Reads the table after what was delivered; caught up when it has nothing more.
     async fn read_table(&mut self) {
-        let batch = match self
-            .app
-            .store
-            .read_stream(self.stream, self.delivered, i64::MAX, BATCH)
-            .await
-        {
+        let read = match self.read_ahead.take() {
+            Some((after, next)) if after == self.delivered => next.await,
+            _ => self
+                .app
+                .store
+                .read_stream(self.stream, self.delivered, i64::MAX, BATCH)
+                .await
+                .map_err(AppError::from),
+        };
+        let batch = match read {
             Ok(batch) => batch,
             Err(error) => {
                 tracing::warn!(%error, "cannot read a followed stream");
@@ -164,15 +220,31 @@ impl Following {
                 .await
                 .map(|position| position.unwrap_or(0));
             let Ok(position) = position else {
-                // The feed ended under us: join a new one.
-                self.feed = self.app.feed(self.stream);
+                // The feed ended under us: join a new one, unless it ended
+                // for a rewound history.
+                if !self.rewound() {
+                    self.feed = self.app.feed(self.stream);
+                }
                 return;
             };
             if position <= self.delivered {
                 self.caught_up = true;
                 self.werkplaats = None;
+                // From here on one event at a time: give back a long
+                // catch-up's room.
+                self.pending = VecDeque::new();
             }
             return;
+        }
+        if batch.len() as i64 == BATCH {
+            // A long way to go: read the next page while this one is sent.
+            let after = batch.last().map_or(self.delivered, |e| e.version);
+            let (store, stream) = (self.app.store.clone(), self.stream);
+            let next =
+                tokio::spawn(
+                    async move { store.read_stream(stream, after, i64::MAX, BATCH).await },
+                );
+            self.read_ahead = Some((after, AbortOnDrop(next)));
         }
         if let Err(error) = self.fold(batch).await {
             tracing::warn!(%error, "cannot fold a followed stream");
@@ -181,6 +253,14 @@ impl Following {
 
     /// Folds a batch read from the table and queues it with its actors.
     async fn fold(&mut self, batch: Vec<StoredEvent>) -> Result<(), AppError> {
+        if !self.actors {
+            let records = batch.into_iter().map(|stored| EventRecord {
+                stored,
+                actor: None,
+            });
+            self.pending.extend(records.map(Arc::new));
+            return Ok(());
+        }
         if self.werkplaats.is_none() && self.delivered > 0 {
             self.werkplaats = self.app.load(self.stream, self.delivered).await?;
         }

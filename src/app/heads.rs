@@ -129,6 +129,7 @@ impl App {
                 Some(first) => first.prev_hash.as_deref() != Some(head.head.hash.as_str()),
             };
             if forked {
+                crate::ops::metrics::fork_detected();
                 tracing::warn!(
                     werkplaats = %stream,
                     kept_version = head.state.version,

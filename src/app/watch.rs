@@ -17,12 +17,13 @@ use uuid::Uuid;
 use super::feed::Feed;
 use super::{App, AppError, Caller, PresenceGuard, WerkplaatsAt};
 
-/// One subscriber watching a werkplaats.
+/// One subscriber watching a werkplaats. It ends when the feed finds the
+/// stored history rewound under what it showed (`feed.rs`).
 pub struct Watching {
     app: App,
     stream: Uuid,
     /// Keeps the feed running while the werkplaats is watched.
-    _feed: Feed,
+    feed: Feed,
     latest: watch::Receiver<Option<Arc<WerkplaatsAt>>>,
     /// The state to send first, loaded when the watch began.
     first: Option<Arc<WerkplaatsAt>>,
@@ -44,7 +45,7 @@ impl App {
         Ok(Watching {
             app: self.clone(),
             stream,
-            _feed: feed,
+            feed,
             latest,
             first,
             sent: 0,
@@ -62,15 +63,15 @@ impl Watching {
     /// The werkplaats at every change, the newest each time.
     pub fn into_stream(self) -> impl Stream<Item = Arc<WerkplaatsAt>> + Send + 'static {
         futures::stream::unfold(self, |mut w| async move {
-            let next = w.next().await;
+            let next = w.next().await?;
             Some((next, w))
         })
     }
 
-    async fn next(&mut self) -> Arc<WerkplaatsAt> {
+    async fn next(&mut self) -> Option<Arc<WerkplaatsAt>> {
         if let Some(first) = self.first.take() {
             self.sent = first.view.version;
-            return first;
+            return Some(first);
         }
         loop {
             let newer = self
@@ -80,13 +81,16 @@ impl Watching {
                 .filter(|at| at.view.version > self.sent);
             if let Some(at) = newer {
                 self.sent = at.view.version;
-                return at;
+                return Some(at);
             }
             if self.latest.changed().await.is_err() {
+                if self.feed.rewound() {
+                    return None;
+                }
                 // The feed ended under us: join a new one, which reads the
                 // table from the start.
                 let (feed, latest) = self.app.watch_feed(self.stream);
-                self._feed = feed;
+                self.feed = feed;
                 self.latest = latest;
             }
         }

@@ -56,6 +56,7 @@ struct Metrics {
     websockets: IntGauge,
     live_executions: IntCounter,
     live_sent: IntCounter,
+    forks: IntCounter,
     delivery_lag: Histogram,
     pool_connections: IntGaugeVec,
     pool_max: IntGauge,
@@ -118,6 +119,11 @@ impl Metrics {
             "Live results sent to subscribers after they caught up; divided by the executions, the sharing",
         )
         .expect("valid counter");
+        let forks = IntCounter::new(
+            "werkplaats_rewound_histories_total",
+            "Times this instance found a werkplaats's stored history shorter or other than what it had cached or sent (a failover to a standby that missed events)",
+        )
+        .expect("valid counter");
         let delivery_lag = Histogram::with_opts(
             HistogramOpts::new(
                 "werkplaats_delivery_lag_seconds",
@@ -159,6 +165,7 @@ impl Metrics {
             Box::new(websockets.clone()),
             Box::new(live_executions.clone()),
             Box::new(live_sent.clone()),
+            Box::new(forks.clone()),
             Box::new(delivery_lag.clone()),
             Box::new(pool_connections.clone()),
             Box::new(pool_max.clone()),
@@ -179,6 +186,7 @@ impl Metrics {
             websockets,
             live_executions,
             live_sent,
+            forks,
             delivery_lag,
             pool_connections,
             pool_max,
@@ -206,6 +214,11 @@ pub fn live_executed() {
 /// A shared live result was sent to one subscriber.
 pub fn live_sent() {
     METRICS.live_sent.inc();
+}
+
+/// A stored history was found rewound under what was cached or sent.
+pub fn fork_detected() {
+    METRICS.forks.inc();
 }
 
 /// Runs a websocket connection, counted as open while it runs.

@@ -6,6 +6,13 @@
 //! promoted: every answered command is stored once, every subscriber
 //! resumes and receives exactly what is stored, and the time until writes
 //! are accepted again is printed.
+//!
+//! And losing it to a standby that is behind: an asynchronous standby cut
+//! off before the last events is promoted, so the stored history is shorter
+//! than what a subscriber already received, and the next command writes a
+//! different event under a version it has seen. The server finds the
+//! history rewound, counts it, and closes the live subscription with 4410;
+//! subscribed again, the client receives exactly what is stored now.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -192,44 +199,7 @@ async fn follow(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_promoted_synchronous_standby_loses_nothing_that_was_answered() {
-    let primary = Cluster {
-        dir: scratch("primary"),
-        port: free_port(),
-    };
-    as_postgres(
-        "initdb",
-        &[
-            "-D",
-            primary.dir(),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--locale=C",
-        ],
-    );
-    primary.start("-c wal_level=replica -c max_wal_senders=4 -c synchronous_standby_names='*'");
-    let standby = Cluster {
-        dir: scratch("standby"),
-        port: free_port(),
-    };
-    std::fs::remove_dir(&standby.dir).unwrap();
-    as_postgres(
-        "pg_basebackup",
-        &[
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &primary.port.to_string(),
-            "-U",
-            "postgres",
-            "-D",
-            standby.dir(),
-            "-R",
-            "-X",
-            "stream",
-        ],
-    );
-    standby.start("");
+    let (primary, standby) = primary_and_standby("-c synchronous_standby_names='*'");
     let deadline = Instant::now() + Duration::from_secs(30);
     while sql(
         &format!("{}/postgres", primary.url()),
@@ -396,4 +366,211 @@ async fn a_promoted_synchronous_standby_loses_nothing_that_was_answered() {
         (promoted_at - failed_at).as_secs_f64()
     );
     drop(servers);
+}
+
+/// A primary cluster of the test's own, with a streaming standby made
+/// from it; `settings` go to the primary.
+fn primary_and_standby(settings: &str) -> (Cluster, Cluster) {
+    let primary = Cluster {
+        dir: scratch("primary"),
+        port: free_port(),
+    };
+    as_postgres(
+        "initdb",
+        &[
+            "-D",
+            primary.dir(),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--locale=C",
+        ],
+    );
+    primary.start(&format!(
+        "-c wal_level=replica -c max_wal_senders=4 {settings}"
+    ));
+    let standby = Cluster {
+        dir: scratch("standby"),
+        port: free_port(),
+    };
+    std::fs::remove_dir(&standby.dir).unwrap();
+    as_postgres(
+        "pg_basebackup",
+        &[
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &primary.port.to_string(),
+            "-U",
+            "postgres",
+            "-D",
+            standby.dir(),
+            "-R",
+            "-X",
+            "stream",
+        ],
+    );
+    standby.start("");
+    (primary, standby)
+}
+
+/// The versions and hashes of one werkplaats as `url`'s cluster stores them.
+async fn stored(url: &str, werkplaats: &str) -> Vec<(i64, String)> {
+    sql(
+        url,
+        &format!("select jsonb_build_array(version, hash) from events where stream_id = '{werkplaats}' order by version"),
+    )
+    .await
+    .iter()
+    .map(|row| (row[0].as_i64().unwrap(), row[1].as_str().unwrap().to_owned()))
+    .collect()
+}
+
+/// What a subscription sends next: an event's version and hash, or how it ended.
+async fn next_event(subscription: &mut Subscription) -> Result<(i64, String), Next> {
+    match subscription.next(Duration::from_secs(20)).await {
+        Next::Data(data) => {
+            let event = &data["werkplaatsEvents"];
+            Ok((
+                event["version"].as_i64().unwrap(),
+                event["hash"].as_str().unwrap().to_owned(),
+            ))
+        }
+        other => Err(other),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_standby_that_missed_events_rewinds_the_history_and_subscribers_are_told() {
+    let (primary, standby) = primary_and_standby("");
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{},127.0.0.1:{}/werkplaats?target_session_attrs=read-write",
+        primary.port, standby.port
+    );
+    let admin = "rewind-admin";
+    let server = Server::start(&url, admin, &[], &[]);
+    let base = server.http();
+    let (werkplaats, token) = create_werkplaats(&base, admin, "Procesbegeleider").await;
+    let writer = Writer {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap(),
+        bases: vec![base.clone()],
+        token: token.clone(),
+        werkplaats: werkplaats.clone(),
+        deadline: tokio::time::Instant::now() + Duration::from_secs(60),
+        pause: Duration::from_millis(100),
+    };
+    for n in 0..3 {
+        writer.record_problem(n).await;
+    }
+    // The standby has everything so far, then hears nothing more.
+    let standby_db = format!("{}/werkplaats", standby.url());
+    let primary_db = format!("{}/werkplaats", primary.url());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while stored(&standby_db, &werkplaats).await != stored(&primary_db, &werkplaats).await {
+        assert!(Instant::now() < deadline, "the standby never caught up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let kept = stored(&standby_db, &werkplaats).await;
+    cut_off(&standby, &primary).await;
+
+    let ws = format!("{}/graphql", base.replacen("http", "ws", 1));
+    let mut subscription =
+        Subscription::start(&ws, &token, EVENTS, json!({"id": werkplaats, "after": 0}))
+            .await
+            .unwrap();
+    let mut received = Vec::new();
+    for n in 3..6 {
+        writer.record_problem(n).await;
+    }
+    let before = stored(&primary_db, &werkplaats).await;
+    while received.len() < before.len() {
+        received.push(next_event(&mut subscription).await.expect("an event"));
+    }
+    assert_eq!(received, before);
+    assert!(kept.len() < before.len());
+
+    as_postgres("pg_ctl", &["-D", primary.dir(), "-m", "immediate", "stop"]);
+    as_postgres("pg_ctl", &["-D", standby.dir(), "-w", "promote"]);
+    let promoted = Instant::now();
+
+    // Writing again stores a new event under a version already delivered.
+    let accepted = writer.record_problem(100).await;
+    assert_eq!(accepted.version, kept.len() as i64 + 1);
+    let now = stored(&standby_db, &werkplaats).await;
+    assert_ne!(
+        now[kept.len()],
+        before[kept.len()],
+        "a different event under that version"
+    );
+
+    // The old subscription never shows it: it is closed with 4410.
+    let ended = match next_event(&mut subscription).await {
+        Ok(event) => panic!("the rewound subscription delivered {event:?}"),
+        Err(ended) => ended,
+    };
+    assert!(matches!(ended, Next::Closed(Some(4410))), "{ended:?}");
+    let told = promoted.elapsed();
+
+    // Subscribed again, the client gets exactly what is stored now.
+    let mut again = Subscription::start(&ws, &token, EVENTS, json!({"id": werkplaats, "after": 0}))
+        .await
+        .unwrap();
+    let mut resumed = Vec::new();
+    while resumed.len() < now.len() {
+        resumed.push(next_event(&mut again).await.expect("an event"));
+    }
+    assert_eq!(resumed, now);
+
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rewinds: f64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("werkplaats_rewound_histories_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("the rewind counter");
+    assert!(rewinds >= 1.0, "{metrics}");
+    println!(
+        "rewind: standby kept {} of {} events; after promotion the next command wrote version {}; rewound histories counted {rewinds}; the subscriber was closed with 4410 {:.2} s after the promotion and, subscribed again, received exactly the {} stored events",
+        kept.len(),
+        before.len(),
+        accepted.version,
+        told.as_secs_f64(),
+        now.len()
+    );
+    drop(server);
+}
+
+/// Stops the standby from streaming from the primary, so it misses what
+/// the primary writes from now on.
+async fn cut_off(standby: &Cluster, primary: &Cluster) {
+    let standby_admin = format!("{}/postgres", standby.url());
+    let mut connection = <sqlx::PgConnection as sqlx::Connection>::connect(&standby_admin)
+        .await
+        .unwrap();
+    sqlx::query("alter system set primary_conninfo = ''")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query("select pg_reload_conf()")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !sql(
+        &format!("{}/postgres", primary.url()),
+        "select to_jsonb(count(*)) from pg_stat_replication",
+    )
+    .await
+    .contains(&json!(0))
+    {
+        assert!(Instant::now() < deadline, "the standby still streams");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
