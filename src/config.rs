@@ -26,6 +26,7 @@ const DEFAULT_MUTATIONS_PER_SECOND: u32 = 10;
 const DEFAULT_WS_MAX_MESSAGE_BYTES: usize = 262_144;
 const DEFAULT_WS_MAX_OPERATIONS: usize = 100;
 const DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN: usize = 16;
+const DEFAULT_INSTANCE_TTL_SECS: u64 = 30;
 const DEFAULT_DB_POOL_SIZE: u32 = 16;
 const DEFAULT_WS_INIT_TIMEOUT_SECS: u64 = 10;
 const DEFAULT_WS_PING_INTERVAL_SECS: u64 = 15;
@@ -92,7 +93,7 @@ pub struct Config {
     pub max_batch: usize,
 
     /// Mutations one caller may send at once; their bucket refills at
-    /// `--mutations-per-second` (per server instance).
+    /// `--mutations-per-second` (counted over all instances on the database).
     #[arg(long, env = "WERKPLAATS_MUTATION_BURST", default_value_t = DEFAULT_MUTATION_BURST)]
     pub mutation_burst: u32,
 
@@ -117,10 +118,16 @@ pub struct Config {
     #[arg(long, env = "WERKPLAATS_WS_MAX_OPERATIONS", default_value_t = DEFAULT_WS_MAX_OPERATIONS)]
     pub ws_max_operations: usize,
 
-    /// Most websockets one token holds open on this instance (more: closed
-    /// with 4429 at `connection_init`).
+    /// Most websockets one token holds open over all instances on the
+    /// database (more: closed with 4429 at `connection_init`).
     #[arg(long, env = "WERKPLAATS_WS_MAX_CONNECTIONS_PER_TOKEN", default_value_t = DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN)]
     pub ws_max_connections_per_token: usize,
+
+    /// Seconds after which an instance that stopped saying it lives (it
+    /// says so every third of this) is taken for dead: its websockets no
+    /// longer count against their tokens' limit.
+    #[arg(long, env = "WERKPLAATS_INSTANCE_TTL_SECS", default_value_t = DEFAULT_INSTANCE_TTL_SECS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub instance_ttl_secs: u64,
 
     /// Connections in the database pool.
     #[arg(long, env = "WERKPLAATS_DB_POOL_SIZE", default_value_t = DEFAULT_DB_POOL_SIZE)]
@@ -204,6 +211,7 @@ impl Default for Config {
             ws_max_message_bytes: DEFAULT_WS_MAX_MESSAGE_BYTES,
             ws_max_operations: DEFAULT_WS_MAX_OPERATIONS,
             ws_max_connections_per_token: DEFAULT_WS_MAX_CONNECTIONS_PER_TOKEN,
+            instance_ttl_secs: DEFAULT_INSTANCE_TTL_SECS,
             db_pool_size: DEFAULT_DB_POOL_SIZE,
             notify_in_transaction: false,
             ws_init_timeout_secs: DEFAULT_WS_INIT_TIMEOUT_SECS,

@@ -62,7 +62,7 @@ pub struct ServerState {
     /// Whether `GET /graphql` serves GraphiQL (else 404).
     pub graphiql: bool,
     pub websocket: WebsocketSettings,
-    /// Open websockets per caller, on this instance.
+    /// Open websockets per caller, over all instances.
     pub connections: Connections,
     /// Live subscriptions that share their results, on this instance.
     pub groups: super::shared::Groups,
@@ -94,6 +94,11 @@ impl ServerState {
         shutdown: tokio::sync::watch::Receiver<bool>,
     ) -> ServerState {
         let seconds = std::time::Duration::from_secs;
+        let connections = Connections::shared(
+            config.ws_max_connections_per_token,
+            app.store().clone(),
+            seconds(config.instance_ttl_secs),
+        );
         ServerState {
             schema: build_schema(Some(app.clone()), Limits::from(config)),
             introspection_schema: build_schema(
@@ -116,7 +121,7 @@ impl ServerState {
                 max_message_bytes: config.ws_max_message_bytes,
                 max_operations: config.ws_max_operations,
             },
-            connections: Connections::new(config.ws_max_connections_per_token),
+            connections,
             groups: Default::default(),
             shutdown,
         }
@@ -623,7 +628,7 @@ async fn authenticate_socket(
         .map_err(graphql_error)?
     {
         // Kept in the connection's data, so dropped when it ends.
-        data.insert(state.connections.open(caller).map_err(limit_error)?);
+        data.insert(state.connections.open(caller).await.map_err(limit_error)?);
         data.insert(caller);
     }
     Ok(data)

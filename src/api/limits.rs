@@ -20,11 +20,14 @@
 //!   of them runs: a refused request writes nothing. A refusal answers
 //!   `RATE_LIMITED` with `extensions.retryAfter` in whole seconds.
 //!
-//! Websocket connections per caller are counted by [`Connections`].
+//! Websocket connections per caller are counted by [`Connections`]. Both
+//! per-caller limits hold over all instances on the database, not per
+//! instance: see [`RateLimiter`] and [`SharedConnections`] for how.
 
 use std::any::TypeId;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use async_graphql::extensions::{
@@ -34,9 +37,11 @@ use async_graphql::parser::types::{
     ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Data, Name, Positioned, Request, ServerResult};
+use uuid::Uuid;
 
 use super::error::limit_error;
 use crate::app::{Caller, CallerKey, RateLimiter};
+use crate::store::EventStore;
 
 /// Why a request is refused before it runs.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -113,6 +118,7 @@ impl Extension for RequestLimitsExtension {
         required_variables(document, operation.as_deref(), &variables).map_err(refuse)?;
         self.0
             .check(document, operation.as_deref(), caller)
+            .await
             .map_err(refuse)?;
         next.run(ctx, request).await
     }
@@ -129,12 +135,28 @@ fn caller(data: &Data) -> Option<Caller> {
 impl DocumentLimits {
     /// Checks the document's size, then charges the mutations of the
     /// operation that will run (`operation`, or the only one) to `caller`.
-    pub fn check(
+    pub async fn check(
         &self,
         document: &ExecutableDocument,
         operation: Option<&str>,
         caller: Option<Caller>,
     ) -> Result<(), LimitError> {
+        let Some((caller, cost)) = self.weigh(document, operation, caller)? else {
+            return Ok(());
+        };
+        self.mutations
+            .check(caller, cost)
+            .await
+            .map_err(|retry_after| LimitError::RateLimited { retry_after })
+    }
+
+    /// Checks the document's size; returns what to charge to whom.
+    fn weigh(
+        &self,
+        document: &ExecutableDocument,
+        operation: Option<&str>,
+        caller: Option<Caller>,
+    ) -> Result<Option<(CallerKey, u32)>, LimitError> {
         let mut weigher = Weigher {
             limits: self,
             fragments: &document.fragments,
@@ -197,7 +219,7 @@ impl DocumentLimits {
         // Anonymous callers may not write; their mutations are refused
         // (UNAUTHENTICATED) without costing anything.
         let Some(caller) = caller.filter(|_| mutations > 0) else {
-            return Ok(());
+            return Ok(None);
         };
         let burst = self.mutations.burst();
         let cost = u32::try_from(mutations)
@@ -207,9 +229,7 @@ impl DocumentLimits {
                 count: mutations,
                 max: burst,
             })?;
-        self.mutations
-            .check(CallerKey::from(caller), cost)
-            .map_err(|retry_after| LimitError::RateLimited { retry_after })
+        Ok(Some((CallerKey::from(caller), cost)))
     }
 }
 
@@ -404,50 +424,201 @@ impl<'a> Weigher<'a> {
     }
 }
 
-/// Open websocket connections per caller, at most `max` each.
+/// Open websocket connections per caller, at most `max` each over all
+/// instances on the database (see the module docs of [`SharedConnections`]).
 #[derive(Clone)]
 pub struct Connections {
     max: usize,
-    open: Arc<Mutex<HashMap<CallerKey, usize>>>,
+    local: Arc<LocalConnections>,
+    /// `None`: counted on this instance only (no store, as in unit tests).
+    shared: Option<SharedConnections>,
 }
+
+/// This instance's open connections, with their callers: the count when
+/// the database cannot be reached, and what it registers again.
+#[derive(Default)]
+struct LocalConnections {
+    open: Mutex<HashMap<i64, CallerKey>>,
+    next_id: AtomicI64,
+}
+
+/// **Websockets across instances.** Each instance records the websockets it
+/// holds in PostgreSQL, the one thing the instances share (an unlogged
+/// table keyed by instance and connection id, with the caller), and admits
+/// one more only when the caller's count over the live instances is below
+/// the max: count and insert in one transaction under an advisory lock on
+/// the caller ([`EventStore::open_websocket`]), so two instances cannot both
+/// give away a last place. Opening costs a few round trips; a websocket
+/// opens once and then lives for minutes, so this was not worth cheapening.
+/// A guard dropped (the connection ended) deletes its row in a spawned task.
+///
+/// An instance that dies does not delete its rows, so instances say they
+/// live every third of [`Config::instance_ttl_secs`](crate::config::Config)
+/// and only rows of instances seen within the TTL count; any instance's
+/// heartbeat deletes the dead ones with their rows. An instance that finds
+/// it is not registered (new, paused past the TTL and swept, or the
+/// database failed over and lost its unlogged tables) registers again with
+/// the websockets it actually holds, and so does one whose write failed.
+///
+/// When the database does not answer (within [`OPEN_TIMEOUT`]), a
+/// websocket is admitted against this instance's own count, as before this
+/// was shared, with a warning; its row is written by the next heartbeat
+/// that reaches the database. Refusing instead would close every websocket
+/// for a blip the token did not cause; and signing in, which comes first,
+/// needs the database too, so this mostly covers a slow answer.
+#[derive(Clone)]
+pub struct SharedConnections {
+    store: EventStore,
+    instance: Uuid,
+    ttl: Duration,
+    /// Taken shared by every write of one connection's row, alone by
+    /// registering again: so a registration never writes back a
+    /// connection that closed while it read the local set.
+    writes: Arc<tokio::sync::RwLock<()>>,
+    /// A write failed: the next heartbeat registers the instance again.
+    stale: Arc<AtomicBool>,
+}
+
+/// Longest opening a websocket waits for the shared count before it counts
+/// on this instance.
+pub const OPEN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// One counted connection; dropping it (the connection ended) frees it.
 pub struct ConnectionGuard {
-    key: CallerKey,
-    open: Arc<Mutex<HashMap<CallerKey, usize>>>,
+    id: i64,
+    local: Arc<LocalConnections>,
+    shared: Option<SharedConnections>,
 }
 
 impl Connections {
+    /// At most `max` per caller, on this instance.
     pub fn new(max: usize) -> Connections {
         Connections {
             max,
-            open: Arc::default(),
+            local: Arc::default(),
+            shared: None,
+        }
+    }
+
+    /// At most `max` per caller over all instances on `store`'s database;
+    /// an instance not seen for `ttl` is taken for dead. Starts this
+    /// instance's heartbeat, which ends when the last clone is dropped.
+    pub fn shared(max: usize, store: EventStore, ttl: Duration) -> Connections {
+        let shared = SharedConnections {
+            store,
+            instance: Uuid::new_v4(),
+            ttl,
+            writes: Arc::default(),
+            stale: Arc::new(AtomicBool::new(true)),
+        };
+        let local = Arc::new(LocalConnections::default());
+        tokio::spawn(shared.clone().heartbeat(Arc::downgrade(&local)));
+        Connections {
+            max,
+            local,
+            shared: Some(shared),
         }
     }
 
     /// Counts one more connection of `caller`, unless it has `max` open.
-    pub fn open(&self, caller: Caller) -> Result<ConnectionGuard, LimitError> {
+    pub async fn open(&self, caller: Caller) -> Result<ConnectionGuard, LimitError> {
         let key = CallerKey::from(caller);
-        let mut open = self.open.lock().expect("the connections lock");
-        let count = open.entry(key).or_default();
-        if *count >= self.max {
-            return Err(LimitError::TooManyConnections { max: self.max });
+        let id = self.local.next_id.fetch_add(1, Ordering::Relaxed);
+        let refused = LimitError::TooManyConnections { max: self.max };
+        // Held until the connection is in the local set too, so that a
+        // registration cannot write the set without it after its row.
+        let (_writing, admitted) = match &self.shared {
+            Some(shared) => {
+                let writing = shared.writes.read().await;
+                (Some(writing), shared.open(id, key, self.max).await)
+            }
+            None => (None, None),
+        };
+        let mut open = self.local.open.lock().expect("the connections lock");
+        let admitted =
+            admitted.unwrap_or_else(|| open.values().filter(|k| **k == key).count() < self.max);
+        if !admitted {
+            return Err(refused);
         }
-        *count += 1;
+        open.insert(id, key);
         Ok(ConnectionGuard {
-            key,
-            open: self.open.clone(),
+            id,
+            local: self.local.clone(),
+            shared: self.shared.clone(),
         })
+    }
+}
+
+impl SharedConnections {
+    /// Whether the database admits the connection; `None` when it could not
+    /// say (then the next heartbeat writes the row, if admitted locally).
+    async fn open(&self, id: i64, key: CallerKey, max: usize) -> Option<bool> {
+        let max = i64::try_from(max).unwrap_or(i64::MAX);
+        let open = self
+            .store
+            .open_websocket(self.instance, id, key.shared_id(), max, self.ttl);
+        let error = match tokio::time::timeout(OPEN_TIMEOUT, open).await {
+            Ok(Ok(admitted)) => return Some(admitted),
+            Ok(Err(error)) => error.to_string(),
+            Err(_) => "no answer in time".to_owned(),
+        };
+        tracing::warn!(%error, "cannot count websockets across instances; counting on this one");
+        self.stale.store(true, Ordering::Relaxed);
+        None
+    }
+
+    async fn close(self, id: i64) {
+        let _writing = self.writes.read().await;
+        if let Err(error) = self.store.close_websocket(self.instance, id).await {
+            tracing::warn!(%error, "cannot delete a closed websocket's row; the heartbeat will");
+            self.stale.store(true, Ordering::Relaxed);
+        }
+    }
+
+    async fn heartbeat(self, local: Weak<LocalConnections>) {
+        let mut ticks = tokio::time::interval(self.ttl / 3);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let Some(open) = local.upgrade() else {
+                return;
+            };
+            if let Err(error) = self.beat(&open).await {
+                tracing::warn!(%error, "the websocket heartbeat failed");
+                self.stale.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    async fn beat(&self, local: &LocalConnections) -> Result<(), crate::store::StoreError> {
+        let stale = self.stale.swap(false, Ordering::Relaxed);
+        if stale || !self.store.instance_alive(self.instance).await? {
+            let _alone = self.writes.write().await;
+            let open: Vec<(i64, Uuid)> = local
+                .open
+                .lock()
+                .expect("the connections lock")
+                .iter()
+                .map(|(id, key)| (*id, key.shared_id()))
+                .collect();
+            self.store.register_websockets(self.instance, &open).await?;
+        }
+        self.store.sweep_limits(self.ttl).await
     }
 }
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
-        let mut open = self.open.lock().expect("the connections lock");
-        if let Some(count) = open.get_mut(&self.key) {
-            *count -= 1;
-            if *count == 0 {
-                open.remove(&self.key);
+        self.local
+            .open
+            .lock()
+            .expect("the connections lock")
+            .remove(&self.id);
+        if let Some(shared) = self.shared.take() {
+            // Drop cannot wait for the delete. Outside a runtime (it shut
+            // down) the instance is gone too, and its rows go with the TTL.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(shared.close(self.id));
             }
         }
     }
@@ -470,44 +641,46 @@ mod tests {
         }
     }
 
-    fn check(limits: &DocumentLimits, query: &str) -> Result<(), LimitError> {
-        limits.check(&parse_query(query).unwrap(), None, Some(Caller::Admin))
+    async fn check(limits: &DocumentLimits, query: &str) -> Result<(), LimitError> {
+        limits
+            .check(&parse_query(query).unwrap(), None, Some(Caller::Admin))
+            .await
     }
 
-    #[test]
-    fn aliases_are_counted_with_fragments_expanded() {
+    #[tokio::test]
+    async fn aliases_are_counted_with_fragments_expanded() {
         let limits = limits(1_000, 5, 10);
         let query = "query One { a: me { id } ...F ...G } \
                      fragment F on Query { b: me { n: name } } \
                      fragment G on Query { werkplaatsen { ...H } c: me { id } } \
                      fragment H on Werkplaats { x: id }";
-        assert_eq!(check(&limits, query), Ok(()));
+        assert_eq!(check(&limits, query).await, Ok(()));
         let query = format!("{query} query Other {{ ...F }}");
         assert_eq!(
-            check(&limits, &query),
+            check(&limits, &query).await,
             Err(LimitError::TooManyAliases { count: 7, max: 5 })
         );
     }
 
-    #[test]
-    fn introspection_is_refused_when_switched_off_also_through_fragments() {
+    #[tokio::test]
+    async fn introspection_is_refused_when_switched_off_also_through_fragments() {
         let limits = limits(1_000, 30, 10);
         for query in [
             "{ __schema { types { name } } }",
             "{ ...F } fragment F on Query { ... on Query { __type(name: \"Werkplaats\") { name } } }",
         ] {
-            assert_eq!(check(&limits, query), Err(LimitError::Introspection));
+            assert_eq!(check(&limits, query).await, Err(LimitError::Introspection));
         }
-        assert_eq!(check(&limits, "{ __typename me { id } }"), Ok(()));
+        assert_eq!(check(&limits, "{ __typename me { id } }").await, Ok(()));
         let on = DocumentLimits {
             introspection: true,
             ..limits
         };
-        assert_eq!(check(&on, "{ __schema { types { name } } }"), Ok(()));
+        assert_eq!(check(&on, "{ __schema { types { name } } }").await, Ok(()));
     }
 
-    #[test]
-    fn a_fragment_bomb_is_refused_without_expanding_it() {
+    #[tokio::test]
+    async fn a_fragment_bomb_is_refused_without_expanding_it() {
         // Ending in fields, or in spreads of a fragment that does not exist.
         for last in ["me { id }", "...Missing ...Missing"] {
             let mut query = String::from("query { ...F0 }");
@@ -519,17 +692,17 @@ mod tests {
             }
             query.push_str(&format!(" fragment F25 on Query {{ {last} }}"));
             assert_eq!(
-                check(&limits(1_000, 30, 10), &query),
+                check(&limits(1_000, 30, 10), &query).await,
                 Err(LimitError::TooComplex { max: 1_000 })
             );
         }
     }
 
-    #[test]
-    fn cycles_and_long_chains_are_refused() {
+    #[tokio::test]
+    async fn cycles_and_long_chains_are_refused() {
         let cycle = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }";
         assert_eq!(
-            check(&limits(1_000, 30, 10), cycle),
+            check(&limits(1_000, 30, 10), cycle).await,
             Err(LimitError::FragmentCycle("A".to_owned()))
         );
         let mut chain = String::from("query { ...F0 }");
@@ -538,38 +711,41 @@ mod tests {
         }
         chain.push_str(" fragment F10000 on Query { me { id } }");
         assert_eq!(
-            check(&limits(1_000, 30, 10), &chain),
+            check(&limits(1_000, 30, 10), &chain).await,
             Err(LimitError::TooDeep { max: 32 })
         );
     }
 
-    #[test]
-    fn each_mutation_field_costs_one_all_or_nothing() {
+    #[tokio::test]
+    async fn each_mutation_field_costs_one_all_or_nothing() {
         let limits = limits(1_000, 30, 3);
         let two = "mutation { a: rotateToken { token } b: rotateToken { token } }";
-        assert_eq!(check(&limits, two), Ok(()));
+        assert_eq!(check(&limits, two).await, Ok(()));
         // One left: two more are refused and take nothing.
         assert!(matches!(
-            check(&limits, two),
+            check(&limits, two).await,
             Err(LimitError::RateLimited { .. })
         ));
-        assert_eq!(check(&limits, "mutation { rotateToken { token } }"), Ok(()));
+        assert_eq!(
+            check(&limits, "mutation { rotateToken { token } }").await,
+            Ok(())
+        );
         // The same mutation twice under one name would run twice.
         let twice = "mutation { rotateToken { token } ...F } fragment F on Mutation { rotateToken { token } }";
         assert_eq!(
-            check(&limits, twice),
+            check(&limits, twice).await,
             Err(LimitError::RepeatedMutation("rotateToken".to_owned()))
         );
         // Queries cost nothing.
-        assert_eq!(check(&limits, "{ me { id } }"), Ok(()));
+        assert_eq!(check(&limits, "{ me { id } }").await, Ok(()));
         // More than a whole bucket can never pass.
         let four = "mutation { a: x b: x c: x d: x }";
         assert_eq!(
-            check(&limits, four),
+            check(&limits, four).await,
             Err(LimitError::TooManyMutations { count: 4, max: 3 })
         );
         // Nor do anonymous callers pay: they may not write at all.
-        let anonymous = limits.check(&parse_query(two).unwrap(), None, None);
+        let anonymous = limits.check(&parse_query(two).unwrap(), None, None).await;
         assert_eq!(anonymous, Ok(()));
         // Only the operation that runs is charged.
         let both = format!(
@@ -578,27 +754,31 @@ mod tests {
         );
         let document = parse_query(&both).unwrap();
         assert_eq!(
-            limits.check(&document, Some("Q"), Some(Caller::Admin)),
+            limits
+                .check(&document, Some("Q"), Some(Caller::Admin))
+                .await,
             Ok(())
         );
         assert!(limits
             .check(&document, Some("M"), Some(Caller::Admin))
+            .await
             .is_err());
     }
 
-    #[test]
-    fn a_subscription_selects_one_root_field() {
+    #[tokio::test]
+    async fn a_subscription_selects_one_root_field() {
         let limits = limits(1_000, 30, 10);
-        assert_eq!(check(&limits, "subscription { a { id } }"), Ok(()));
+        assert_eq!(check(&limits, "subscription { a { id } }").await, Ok(()));
         assert_eq!(
-            check(&limits, "subscription { a { id } b { id } }"),
+            check(&limits, "subscription { a { id } b { id } }").await,
             Err(LimitError::SubscriptionRootFields(2))
         );
         assert_eq!(
             check(
                 &limits,
                 "subscription { a { id } ...F } fragment F on Subscription { __typename }"
-            ),
+            )
+            .await,
             Err(LimitError::SubscriptionRootFields(2))
         );
     }
@@ -615,22 +795,38 @@ mod tests {
         assert!(!only("mutation { __typename }"));
     }
 
-    #[test]
-    fn connections_are_counted_per_caller_and_freed_on_drop() {
+    #[tokio::test]
+    async fn connections_are_counted_per_caller_and_freed_on_drop() {
         let connections = Connections::new(2);
         let member = Caller::Member {
             member_id: Uuid::new_v4(),
             werkplaats_id: Uuid::new_v4(),
         };
-        let first = connections.open(member).unwrap();
-        let _second = connections.open(member).unwrap();
+        let first = connections.open(member).await.unwrap();
+        let _second = connections.open(member).await.unwrap();
         assert_eq!(
-            connections.open(member).err(),
+            connections.open(member).await.err(),
             Some(LimitError::TooManyConnections { max: 2 })
         );
-        assert!(connections.open(Caller::Admin).is_ok());
+        assert!(connections.open(Caller::Admin).await.is_ok());
         drop(first);
-        assert!(connections.open(member).is_ok());
+        assert!(connections.open(member).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn without_the_database_connections_are_counted_on_the_instance() {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(Duration::from_millis(500))
+            .connect_lazy("postgres://nobody@127.0.0.1:1/none")
+            .unwrap();
+        let connections = Connections::shared(1, EventStore::new(pool), Duration::from_secs(3));
+        let first = connections.open(Caller::Admin).await.unwrap();
+        assert_eq!(
+            connections.open(Caller::Admin).await.err(),
+            Some(LimitError::TooManyConnections { max: 1 })
+        );
+        drop(first);
+        assert!(connections.open(Caller::Admin).await.is_ok());
     }
 
     #[test]

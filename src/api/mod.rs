@@ -93,6 +93,10 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
     // async-graphql's own limit on nesting, which counts fragment spreads
     // as levels too; ours walks the document the same way.
     let max_nesting = limits.max_depth * 2;
+    let mut mutations = RateLimiter::new(limits.mutation_burst, limits.mutations_per_second);
+    if let Some(app) = &app {
+        mutations = mutations.shared(app.store().clone());
+    }
     let mut builder = Schema::build(Query::default(), Mutation::default(), SubscriptionRoot)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -103,7 +107,7 @@ pub fn build_schema(app: Option<App>, limits: Limits) -> WerkplaatsSchema {
             max_nesting,
             max_aliases: limits.max_aliases,
             introspection: limits.introspection,
-            mutations: RateLimiter::new(limits.mutation_burst, limits.mutations_per_second),
+            mutations,
         }))
         .extension(nulls::FieldErrors);
     if !limits.introspection {

@@ -484,6 +484,7 @@ impl Connection {
                         .state
                         .connections
                         .open(caller)
+                        .await
                         .map_err(|error| Close::new(TOO_MANY_CONNECTIONS, error.to_string()))?;
                     self.counted = Some(counted);
                 }

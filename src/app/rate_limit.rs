@@ -4,17 +4,39 @@
 //! A caller may spend `burst` mutations at once; the bucket refills at
 //! `per_second`. GCRA keeps one instant per caller — the "theoretical
 //! arrival time" at which the bucket would be full again — instead of a
-//! count and a timestamp, so a check is one comparison and one store under
-//! a lock, with no timer. Callers whose bucket is full again are forgotten,
-//! so the map holds only those who spent something recently.
+//! count and a timestamp, so a check is one comparison and one store, with
+//! no timer.
 //!
 //! The key is the [`Caller`]: a member holds one token at a time, so this is
 //! a limit per token that rotating the token does not reset. The admin is
 //! limited like everyone else; anonymous callers are refused before they
-//! could write anything. The state is in memory, per instance: behind a load
-//! balancer a caller gets `burst` per instance, which bounds the load each
-//! instance takes, the purpose of this limit. (The `governor` crate does the
-//! same; these forty lines spare a dependency and its keyed-store API.)
+//! could write anything.
+//!
+//! **Across instances.** Behind a load balancer a bucket per instance would
+//! give a token `burst` per instance, and N times the rate. So a server's
+//! limiter keeps the buckets in PostgreSQL, the one thing its instances
+//! share ([`EventStore::take_from_bucket`]): each checked request is one
+//! upsert on the caller's row that does the same comparison in SQL, on the
+//! database's clock. That is exact (concurrent requests of one caller queue
+//! on its row lock) and needs no new service. It costs one round trip per
+//! mutation request (queries pay nothing): alone, with 8 clients, the
+//! prepared upsert took 1.1 ms against 0.5 ms for `select 1` (pgbench, on
+//! the 2 loaded cores `bench-write` then measured 8 writers at about 565
+//! instead of 660 mutations/s). Leasing budget to instances in chunks would
+//! save the round trip but let a token exceed its burst by up to a chunk per
+//! instance; the limit is there to be exact across instances, and each
+//! mutation makes a larger round trip for its append anyway. The table is
+//! unlogged (no WAL per mutation): a crash or failover that empties it
+//! gives each token at most one more burst.
+//!
+//! When the database fails or does not answer within [`SHARED_TIMEOUT`],
+//! the check falls back to this instance's own buckets, the per-instance
+//! limit of before, and logs a warning: the mutation will most likely fail
+//! on its append anyway, and refusing it as `RATE_LIMITED` would tell the
+//! client the wrong thing. The local buckets are also all there is for a
+//! schema without a store (`werkplaats schema`, unit tests). Callers whose
+//! local bucket is full again are forgotten, so that map holds only those
+//! who spent something recently.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -24,6 +46,11 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use super::Caller;
+use crate::store::EventStore;
+
+/// Longest a check waits for the shared bucket before it falls back to the
+/// local one.
+pub const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Forget full buckets once this many callers are kept.
 const PRUNE_ABOVE: usize = 1_024;
@@ -42,6 +69,14 @@ impl From<Caller> for CallerKey {
     }
 }
 
+impl CallerKey {
+    /// The caller as the shared limits' tables name them: the member id,
+    /// or the nil UUID for the admin (member ids are random, never nil).
+    pub fn shared_id(self) -> Uuid {
+        self.0.unwrap_or_else(Uuid::nil)
+    }
+}
+
 #[derive(Clone)]
 pub struct RateLimiter {
     burst: u32,
@@ -49,12 +84,16 @@ pub struct RateLimiter {
     interval: Duration,
     /// Time to refill the whole bucket: `burst` intervals.
     capacity: Duration,
-    /// Per caller: when their bucket is full again.
+    /// Where every instance keeps the buckets; `None` for a schema without
+    /// a store.
+    shared: Option<EventStore>,
+    /// Per caller: when their bucket on this instance is full again.
     full_at: Arc<Mutex<HashMap<CallerKey, Instant>>>,
 }
 
 impl RateLimiter {
-    /// `burst` mutations at once, refilled at `per_second` (both at least 1).
+    /// `burst` mutations at once, refilled at `per_second` (both at least
+    /// 1), counted on this instance only.
     pub fn new(burst: u32, per_second: u32) -> RateLimiter {
         let burst = burst.max(1);
         let interval = Duration::from_secs(1) / per_second.max(1);
@@ -62,7 +101,16 @@ impl RateLimiter {
             burst,
             interval,
             capacity: interval * burst,
+            shared: None,
             full_at: Arc::default(),
+        }
+    }
+
+    /// The same limit, counted for all instances on `store`'s database.
+    pub fn shared(self, store: EventStore) -> RateLimiter {
+        RateLimiter {
+            shared: Some(store),
+            ..self
         }
     }
 
@@ -75,7 +123,20 @@ impl RateLimiter {
     /// Takes `cost` mutations (at most [`RateLimiter::burst`]) from the
     /// caller's bucket, or, when there are not that many, takes none and
     /// says how long until there will be.
-    pub fn check(&self, caller: CallerKey, cost: u32) -> Result<(), Duration> {
+    pub async fn check(&self, caller: CallerKey, cost: u32) -> Result<(), Duration> {
+        if let Some(store) = &self.shared {
+            let take =
+                store.take_from_bucket(caller.shared_id(), self.interval * cost, self.capacity);
+            match tokio::time::timeout(SHARED_TIMEOUT, take).await {
+                Ok(Ok(taken)) => return taken,
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "the shared mutation bucket failed; counting on this instance")
+                }
+                Err(_) => tracing::warn!(
+                    "the shared mutation bucket did not answer in time; counting on this instance"
+                ),
+            }
+        }
         self.check_at(caller, cost, Instant::now())
     }
 
@@ -146,6 +207,23 @@ mod tests {
         );
         assert_eq!(limiter.check_at(caller, 1, now), Ok(()));
         assert_eq!(limiter.burst(), 4);
+    }
+
+    /// A store whose database refuses connections at once.
+    fn unreachable() -> EventStore {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(ms(500))
+            .connect_lazy("postgres://nobody@127.0.0.1:1/none")
+            .unwrap();
+        EventStore::new(pool)
+    }
+
+    #[tokio::test]
+    async fn without_the_database_the_instance_counts_on_its_own() {
+        let limiter = RateLimiter::new(2, 1).shared(unreachable());
+        let caller = member();
+        assert_eq!(limiter.check(caller, 2).await, Ok(()));
+        assert!(limiter.check(caller, 1).await.is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod append;
 mod chain;
 mod commit;
 mod library;
+mod limits;
 mod members;
 mod notify;
 mod primary;

@@ -1,14 +1,18 @@
 //! The abuse limits, each at its edge: the deepest legitimate query passes
 //! and one past a limit is refused; the mutation rate limit answers
 //! `RATE_LIMITED` with a wait that suffices and appends nothing; the
-//! switches for introspection and GraphiQL; the websocket limits.
+//! switches for introspection and GraphiQL; the websocket limits; and the
+//! per-token limits counted over two instances on one database, a dead
+//! instance's websockets included.
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use uuid::Uuid;
 use werkplaats::config::Config;
 
 use crate::kit::app::{assert_error, assert_ok, spawn_app, spawn_app_with, TestApp};
+use crate::kit::process::Server;
 use crate::kit::seed::{create_werkplaats, RECORD_PROBLEM};
 use crate::kit::ws::{Incoming, Protocol, WsClient};
 
@@ -355,4 +359,208 @@ async fn websockets_are_limited_per_token_per_connection_and_per_message() {
         "limits: websockets: 3rd connection of a token closed 4429, 2nd operation RATE_LIMITED, \
          a 5 KB message closed 1009"
     );
+}
+
+/// Posts a GraphQL request to another instance.
+async fn graphql_at(address: &str, token: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{address}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .expect("the other instance answers")
+        .json()
+        .await
+        .expect("a JSON response")
+}
+
+/// Waits until `instances` instances have said they live (each does at its
+/// start, a moment after it listens).
+async fn registered(app: &TestApp, instances: i64) {
+    for _ in 0..100 {
+        let seen: i64 = sqlx::query_scalar("select count(*) from limit_instances")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if seen == instances {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("not {instances} instances registered");
+}
+
+/// Initialises new `graphql-transport-ws` connections on `url` as `token`
+/// until one is acknowledged (a place freed elsewhere reaches the database
+/// a moment later); panics after `within`. Returns it and how many were
+/// refused with 4429 first.
+async fn connect_when_free(url: &str, token: &str, within: Duration) -> (WsClient, usize) {
+    let start = Instant::now();
+    let mut refused = 0;
+    loop {
+        let mut client = WsClient::connect(url, Protocol::TransportWs).await;
+        match client.init_with_token(token).await {
+            Incoming::Json(message) if message["type"] == "connection_ack" => {
+                return (client, refused)
+            }
+            closed => assert_eq!(closed.close_code(), Some(4429), "{closed:?}"),
+        }
+        refused += 1;
+        assert!(
+            start.elapsed() < within,
+            "no place came free within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_tokens_websockets_are_counted_over_all_instances() {
+    let limit = |config: &mut Config| config.ws_max_connections_per_token = 2;
+    let app = spawn_app_with(limit).await;
+    let other = app.another_instance_with(limit).await;
+    let (_, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    registered(&app, 2).await;
+
+    // One on each instance: the third is refused on either.
+    let _on_a = WsClient::connect_as(&app.ws_url(), Protocol::TransportWs, &fac).await;
+    let mut on_b = WsClient::connect_as(&other.ws_url(), Protocol::TransportWs, &fac).await;
+    for url in [app.ws_url(), other.ws_url()] {
+        let mut third = WsClient::connect(&url, Protocol::TransportWs).await;
+        assert_eq!(third.init_with_token(&fac).await.close_code(), Some(4429));
+    }
+    // The admin's websockets are counted apart.
+    let _admin =
+        WsClient::connect_as(&other.ws_url(), Protocol::TransportWs, &app.admin_token).await;
+
+    // Closing the one on B frees a place on A.
+    on_b.close().await;
+    let (_again, refused) = connect_when_free(&app.ws_url(), &fac, Duration::from_secs(5)).await;
+    let mut over = WsClient::connect(&other.ws_url(), Protocol::TransportWs).await;
+    assert_eq!(over.init_with_token(&fac).await.close_code(), Some(4429));
+    println!(
+        "limits: 2 websockets per token over instances A and B: the 3rd refused 4429 on both; \
+         closing B's freed a place on A ({refused} refused before)"
+    );
+}
+
+#[tokio::test]
+async fn a_burst_spent_on_one_instance_leaves_nothing_on_another() {
+    let rate = |config: &mut Config| {
+        config.mutation_burst = 3;
+        config.mutations_per_second = 1;
+    };
+    let app = spawn_app_with(rate).await;
+    let other = app.another_instance_with(rate).await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    for n in 0..3 {
+        assert_ok(
+            &app.graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, n))
+                .await,
+        );
+    }
+    let stored = app.stored_events(&wp).await;
+
+    let refused = graphql_at(&other.address, &fac, RECORD_PROBLEM, problem(&wp, 3)).await;
+    assert_error(&refused, "RATE_LIMITED");
+    let retry_after = refused["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(retry_after, 1, "{refused}");
+    assert_eq!(app.stored_events(&wp).await, stored);
+
+    // It refills for both: after the wait B takes one, and then A has none.
+    tokio::time::sleep(Duration::from_secs(retry_after)).await;
+    assert_ok(&graphql_at(&other.address, &fac, RECORD_PROBLEM, problem(&wp, 4)).await);
+    let refused = app
+        .graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, 5))
+        .await;
+    assert_error(&refused, "RATE_LIMITED");
+    assert_eq!(app.stored_events(&wp).await, stored + 1);
+    println!(
+        "limits: burst 3 at 1/s spent on A: the 4th mutation on B RATE_LIMITED (retryAfter \
+         {retry_after} s); after it B takes one and A is refused again"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_instances_websockets_stop_counting_after_the_ttl() {
+    const TTL: Duration = Duration::from_secs(2);
+    let app = spawn_app_with(|config| {
+        config.ws_max_connections_per_token = 2;
+        config.instance_ttl_secs = TTL.as_secs();
+    })
+    .await;
+    let (_, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    // A real server process, so that it can die without a goodbye.
+    let mut doomed = Server::start(
+        &app.database_url(),
+        &app.admin_token,
+        &[],
+        &[
+            ("WERKPLAATS_WS_MAX_CONNECTIONS_PER_TOKEN", "2"),
+            ("WERKPLAATS_INSTANCE_TTL_SECS", "2"),
+        ],
+    );
+    let url = format!("ws://{}/graphql", doomed.address);
+    registered(&app, 2).await;
+    let _first = WsClient::connect_as(&url, Protocol::TransportWs, &fac).await;
+    let _second = WsClient::connect_as(&url, Protocol::TransportWs, &fac).await;
+    let mut refused = WsClient::connect(&app.ws_url(), Protocol::TransportWs).await;
+    assert_eq!(refused.init_with_token(&fac).await.close_code(), Some(4429));
+
+    // SIGKILL: its rows stay, but once it has not been seen for the TTL
+    // they no longer count, and a heartbeat deletes them.
+    doomed.kill();
+    let killed = Instant::now();
+    let (_one, _) = connect_when_free(&app.ws_url(), &fac, TTL * 4).await;
+    let freed_after = killed.elapsed();
+    let (_two, _) = connect_when_free(&app.ws_url(), &fac, TTL).await;
+    let mut third = WsClient::connect(&app.ws_url(), Protocol::TransportWs).await;
+    assert_eq!(third.init_with_token(&fac).await.close_code(), Some(4429));
+    registered(&app, 1).await;
+    println!(
+        "limits: a killed instance's 2 websockets stopped counting {} ms after the kill \
+         (TTL {} s); its rows were swept",
+        freed_after.as_millis(),
+        TTL.as_secs()
+    );
+}
+
+#[tokio::test]
+async fn the_shared_bucket_keeps_the_gcra_on_the_database_clock() {
+    let app = spawn_app().await;
+    let ms = Duration::from_millis;
+    let take = |caller: Uuid, cost: Duration, capacity: Duration| {
+        let store = app.store.clone();
+        async move {
+            store
+                .take_from_bucket(caller, cost, capacity)
+                .await
+                .unwrap()
+        }
+    };
+    // A burst of 3 refilled at 2 per second: a mutation costs 500 ms of a
+    // 1500 ms bucket.
+    let (one, bucket, caller) = (ms(500), ms(1_500), Uuid::new_v4());
+    for _ in 0..3 {
+        assert_eq!(take(caller, one, bucket).await, Ok(()));
+    }
+    let wait = take(caller, one, bucket).await.unwrap_err();
+    assert!(wait > ms(400) && wait <= ms(500), "{wait:?}");
+    // Other callers, the admin (nil) among them, have buckets of their own.
+    assert_eq!(take(Uuid::nil(), bucket, bucket).await, Ok(()));
+    assert!(take(Uuid::nil(), one, bucket).await.is_err());
+    tokio::time::sleep(wait).await;
+    assert_eq!(take(caller, one, bucket).await, Ok(()));
+    assert!(take(caller, one, bucket).await.is_err());
+
+    // A refused cost takes nothing: of a burst of 4 at 1 per second, 3
+    // pass, 2 more wait about a second, 1 more passes.
+    let (one, bucket, caller) = (ms(1_000), ms(4_000), Uuid::new_v4());
+    assert_eq!(take(caller, one * 3, bucket).await, Ok(()));
+    let wait = take(caller, one * 2, bucket).await.unwrap_err();
+    assert!(wait > ms(900) && wait <= ms(1_000), "{wait:?}");
+    assert_eq!(take(caller, one, bucket).await, Ok(()));
 }
