@@ -319,7 +319,9 @@ impl Groups {
         let payloads = live.items.then(move |item| {
             let group = group.clone();
             async move {
-                let payload = group.payload(item).await;
+                // Boxed: the stream keeps room for this future for as long
+                // as the subscription lives, idle or not.
+                let payload = Box::pin(group.payload(item)).await;
                 group.counts.sent.fetch_add(1, Ordering::Relaxed);
                 metrics::live_sent();
                 payload

@@ -147,7 +147,9 @@ impl Following {
             if self.caught_up {
                 return None;
             }
-            self.read_table().await;
+            // Boxed: a live follower waits in `next` for months, and its
+            // future would otherwise always be as large as a table read.
+            Box::pin(self.read_table()).await;
         }
     }
 
