@@ -17,8 +17,8 @@
 
 use std::collections::HashMap;
 
-use async_graphql::{BatchRequest, Data, ErrorExtensionValues, Request, Response, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::{BatchRequest, ErrorExtensionValues, Request, Response, ServerError};
+use async_graphql_axum::GraphQLProtocol;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State, WebSocketUpgrade};
@@ -28,7 +28,7 @@ use axum::routing::get;
 use axum::Router;
 
 use super::apq::PersistedQueries;
-use super::error::{code, graphql_error, limit_error};
+use super::error::{code, graphql_error};
 use super::limits::Connections;
 use super::{build_schema, ws, Limits, WerkplaatsSchema};
 use crate::app::App;
@@ -43,9 +43,6 @@ const WS_READ_BUFFER: usize = 2 * 1024;
 /// Which werkplaats a person signed in with the identity provider acts in,
 /// when they are a member of several.
 pub(super) const WERKPLAATS_HEADER: &str = "x-werkplaats-id";
-
-/// The websocket subprotocol async-graphql serves for older clients.
-const LEGACY_PROTOCOL: &str = "graphql-ws";
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -539,7 +536,7 @@ async fn graphql_get(
     protocol: Result<GraphQLProtocol, StatusCode>,
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> HttpResponse {
-    let (Ok(protocol), Ok(upgrade)) = (protocol, upgrade) else {
+    let (Ok(_), Ok(upgrade)) = (protocol, upgrade) else {
         let media = Media::of(&headers);
         let Ok(Query(params)) = params else {
             return refuse(
@@ -571,7 +568,7 @@ async fn graphql_get(
     // Frames too: a frame's size is known from its header, before its
     // payload is read into memory.
     let upgrade = upgrade
-        .protocols([ws::PROTOCOL, LEGACY_PROTOCOL])
+        .protocols([ws::PROTOCOL, ws::LEGACY_PROTOCOL])
         .max_message_size(state.websocket.max_message_bytes)
         .max_frame_size(state.websocket.max_message_bytes)
         // tungstenite allocates its read buffer up front (128 KiB by
@@ -579,18 +576,12 @@ async fn graphql_get(
         // a small start keeps 10,000 subscribers from costing 1.3 GiB.
         .read_buffer_size(WS_READ_BUFFER);
     // Preferred when offered; otherwise the client asked for the legacy
-    // protocol only, which is then what `protocol` holds.
-    if upgrade.selected_protocol().map(HeaderValue::as_bytes) == Some(ws::PROTOCOL.as_bytes()) {
-        return upgrade.on_upgrade(move |socket| metrics::websocket(ws::serve(socket, state)));
-    }
-    let schema = state.schema.clone();
-    upgrade.on_upgrade(move |socket| {
-        metrics::websocket(
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| authenticate_socket(state, payload))
-                .serve(),
-        )
-    })
+    // protocol only.
+    let protocol = match upgrade.selected_protocol().map(HeaderValue::as_bytes) {
+        Some(name) if name == ws::PROTOCOL.as_bytes() => ws::Protocol::TransportWs,
+        _ => ws::Protocol::Legacy,
+    };
+    upgrade.on_upgrade(move |socket| metrics::websocket(ws::serve(socket, state, protocol)))
 }
 
 /// A GraphQL request from the parameters of a GET.
@@ -612,24 +603,4 @@ fn request_from_url(mut params: HashMap<String, String>) -> Result<Request, Stri
             .map_err(|error| format!("extensions is not a JSON object: {error}"))?;
     }
     Ok(request)
-}
-
-/// `connection_init` of the legacy protocol: a token nobody holds, or one
-/// with too many connections open, is a `connection_error`.
-async fn authenticate_socket(
-    state: ServerState,
-    payload: serde_json::Value,
-) -> async_graphql::Result<Data> {
-    let mut data = Data::default();
-    if let Some(caller) = state
-        .app
-        .authenticate_for(ws::authorization(&payload), ws::werkplaats(&payload))
-        .await
-        .map_err(graphql_error)?
-    {
-        // Kept in the connection's data, so dropped when it ends.
-        data.insert(state.connections.open(caller).await.map_err(limit_error)?);
-        data.insert(caller);
-    }
-    Ok(data)
 }

@@ -1,5 +1,10 @@
 //! The server side of `graphql-transport-ws`
-//! (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>).
+//! (<https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md>),
+//! and of the legacy `graphql-ws` of subscriptions-transport-ws, which
+//! names the same messages differently (`start`/`stop`/`data`, `ka` for
+//! keep-alive, `connection_error` before a refusing close,
+//! `connection_terminate`): one connection logic for both, so the legacy
+//! protocol has the same limits, closes and revocation ([`Protocol`]).
 //!
 //! Each connection runs in two tasks: a reader that handles the client's
 //! messages, and a writer that owns the socket's sending half and takes
@@ -80,8 +85,17 @@ use super::WerkplaatsSchema;
 use crate::app::{App, AppError, Caller, Oidc};
 use crate::store::AccessWake;
 
-/// The subprotocol this module speaks.
+/// The subprotocol this module prefers.
 pub const PROTOCOL: &str = "graphql-transport-ws";
+/// The legacy subprotocol it speaks too.
+pub const LEGACY_PROTOCOL: &str = "graphql-ws";
+
+/// Which of the two a connection speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    TransportWs,
+    Legacy,
+}
 
 /// Messages waiting for the writer.
 const QUEUE: usize = 16;
@@ -131,12 +145,13 @@ pub(super) fn werkplaats(payload: &Value) -> Option<&str> {
 }
 
 /// Serves one connection until either side ends it.
-pub async fn serve(socket: WebSocket, state: ServerState) {
+pub async fn serve(socket: WebSocket, state: ServerState, protocol: Protocol) {
     let (sink, incoming) = socket.split();
     let (queue, outgoing) = mpsc::channel(QUEUE);
     let send_timeout = state.websocket.send_timeout;
     let access = state.app.access_changes();
     let connection = Connection {
+        protocol,
         state,
         queue,
         access,
@@ -168,6 +183,47 @@ enum ClientMessage {
     Complete {
         id: String,
     },
+    /// The legacy protocol's goodbye.
+    ConnectionTerminate,
+}
+
+/// The legacy protocol's names for the same messages.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum LegacyClientMessage {
+    ConnectionInit {
+        payload: Option<Map<String, Value>>,
+    },
+    Start {
+        id: String,
+        payload: SubscribePayload,
+    },
+    Stop {
+        id: String,
+    },
+    ConnectionTerminate,
+}
+
+impl From<LegacyClientMessage> for ClientMessage {
+    fn from(message: LegacyClientMessage) -> ClientMessage {
+        match message {
+            LegacyClientMessage::ConnectionInit { payload } => {
+                ClientMessage::ConnectionInit { payload }
+            }
+            LegacyClientMessage::Start { id, payload } => ClientMessage::Subscribe { id, payload },
+            LegacyClientMessage::Stop { id } => ClientMessage::Complete { id },
+            LegacyClientMessage::ConnectionTerminate => ClientMessage::ConnectionTerminate,
+        }
+    }
+}
+
+impl ClientMessage {
+    fn parse(data: &[u8], protocol: Protocol) -> serde_json::Result<ClientMessage> {
+        match protocol {
+            Protocol::TransportWs => serde_json::from_slice(data),
+            Protocol::Legacy => serde_json::from_slice::<LegacyClientMessage>(data).map(Into::into),
+        }
+    }
 }
 
 /// What `subscribe` asks for. (async-graphql's `Request` would take a
@@ -210,11 +266,47 @@ enum ServerMessage<'a> {
     },
 }
 
+/// The legacy protocol's names for the same messages.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum LegacyServerMessage<'a> {
+    ConnectionAck,
+    Ka,
+    Data {
+        id: &'a str,
+        payload: &'a Response,
+    },
+    Error {
+        id: &'a str,
+        payload: &'a [ServerError],
+    },
+    Complete {
+        id: &'a str,
+    },
+}
+
 impl ServerMessage<'_> {
-    fn frame(&self) -> Message {
+    fn frame(&self, protocol: Protocol) -> Message {
         // JSON with string keys only: serialising cannot fail.
-        Message::text(serde_json::to_string(self).expect("a server message serialises"))
+        let text = match protocol {
+            Protocol::TransportWs => serde_json::to_string(self),
+            Protocol::Legacy => serde_json::to_string(&match *self {
+                ServerMessage::ConnectionAck => LegacyServerMessage::ConnectionAck,
+                // The legacy protocol has no ping: it keeps alive with `ka`.
+                ServerMessage::Ping | ServerMessage::Pong => LegacyServerMessage::Ka,
+                ServerMessage::Next { id, payload } => LegacyServerMessage::Data { id, payload },
+                ServerMessage::Error { id, payload } => LegacyServerMessage::Error { id, payload },
+                ServerMessage::Complete { id } => LegacyServerMessage::Complete { id },
+            }),
+        };
+        Message::text(text.expect("a server message serialises"))
     }
+}
+
+/// The legacy protocol says why before it closes a refused `connection_init`.
+fn connection_error(reason: &str) -> Message {
+    let message = serde_json::json!({"type": "connection_error", "payload": {"message": reason}});
+    Message::text(message.to_string())
 }
 
 /// A close frame to send.
@@ -320,6 +412,7 @@ impl Credentials {
 }
 
 struct Connection {
+    protocol: Protocol,
     state: ServerState,
     queue: mpsc::Sender<Outgoing>,
     access: broadcast::Receiver<AccessWake>,
@@ -340,6 +433,11 @@ impl Connection {
         }
         self.tasks.shutdown().await;
         if let Some(close) = close {
+            if self.protocol == Protocol::Legacy && close.code != SERVICE_RESTART {
+                if let Session::AwaitingInit = self.session {
+                    self.send(connection_error(&close.reason)).await;
+                }
+            }
             self.send(close.frame()).await;
         }
         // Dropping `self` drops the last sender, which ends the writer.
@@ -407,7 +505,7 @@ impl Connection {
                     // it needs no keep-alive. The websocket-level ping is
                     // answered by any websocket library, so even a client
                     // that ignores the protocol's ping shows it is there.
-                    let _ = self.queue.try_send(Outgoing::control(ServerMessage::Ping.frame()));
+                    let _ = self.queue.try_send(Outgoing::control(ServerMessage::Ping.frame(self.protocol)));
                     let _ = self.queue.try_send(Outgoing::control(Message::Ping(Default::default())));
                 }
                 message = incoming.next() => {
@@ -433,7 +531,7 @@ impl Connection {
     }
 
     async fn handle(&mut self, data: &[u8]) -> Result<(), Close> {
-        let message = serde_json::from_slice(data).map_err(|error| {
+        let message = ClientMessage::parse(data, self.protocol).map_err(|error| {
             Close::new(
                 INVALID_MESSAGE,
                 format!("Invalid message received: {error}"),
@@ -450,14 +548,20 @@ impl Connection {
         match message {
             ClientMessage::ConnectionInit { payload } => self.init(payload).await,
             ClientMessage::Ping => {
-                self.send(ServerMessage::Pong.frame()).await;
+                self.send(ServerMessage::Pong.frame(self.protocol)).await;
                 Ok(())
             }
+            ClientMessage::ConnectionTerminate => Err(Close::new(1000, "terminated")),
             ClientMessage::Pong => Ok(()),
             ClientMessage::Subscribe { id, payload } => self.subscribe(id, payload).await,
             ClientMessage::Complete { id } => {
                 if let Some(operation) = self.operations.remove(&id) {
                     operation.stop();
+                    // The legacy protocol answers `stop` with `complete`.
+                    if self.protocol == Protocol::Legacy {
+                        let complete = ServerMessage::Complete { id: &id };
+                        self.send(complete.frame(self.protocol)).await;
+                    }
                 }
                 Ok(())
             }
@@ -489,7 +593,8 @@ impl Connection {
                     self.counted = Some(counted);
                 }
                 self.session = Session::Ready(caller);
-                self.send(ServerMessage::ConnectionAck.frame()).await;
+                self.send(ServerMessage::ConnectionAck.frame(self.protocol))
+                    .await;
                 Ok(())
             }
             Err(AppError::Unauthenticated) => Err(Close::new(FORBIDDEN, "Forbidden")),
@@ -560,8 +665,9 @@ impl Connection {
                 id: &id,
                 payload: &refusal,
             };
-            self.send(next.frame()).await;
-            self.send(ServerMessage::Complete { id: &id }.frame()).await;
+            self.send(next.frame(self.protocol)).await;
+            let complete = ServerMessage::Complete { id: &id };
+            self.send(complete.frame(self.protocol)).await;
             return Ok(());
         }
         let sharing = Sharing {
@@ -583,6 +689,7 @@ impl Connection {
         let results = self.state.schema.execute_stream(request);
         let completed = Arc::new(AtomicBool::new(false));
         let task = self.tasks.spawn(deliver(
+            self.protocol,
             id.clone(),
             results,
             sharing,
@@ -623,6 +730,7 @@ struct Sharing {
 /// results pile up. When its resolver hands the rest off, the results come
 /// from its group, serialised once for all who share them.
 async fn deliver(
+    protocol: Protocol,
     id: String,
     mut results: BoxStream<'static, Response>,
     sharing: Sharing,
@@ -642,14 +750,14 @@ async fn deliver(
                 id: &id,
                 payload: &response.errors,
             };
-            let _ = queue.send(outgoing(error.frame())).await;
+            let _ = queue.send(outgoing(error.frame(protocol))).await;
             return;
         }
         let next = ServerMessage::Next {
             id: &id,
             payload: &response,
         };
-        if queue.send(outgoing(next.frame())).await.is_err() {
+        if queue.send(outgoing(next.frame(protocol))).await.is_err() {
             return;
         }
     }
@@ -668,7 +776,7 @@ async fn deliver(
         let id = serde_json::to_string(&id).expect("a string serialises");
         while let Some(payload) = payloads.next().await {
             if queue
-                .send(outgoing(next_frame(&id, &payload)))
+                .send(outgoing(next_frame(protocol, &id, &payload)))
                 .await
                 .is_err()
             {
@@ -684,14 +792,18 @@ async fn deliver(
         return;
     }
     let complete = ServerMessage::Complete { id: &id };
-    let _ = queue.send(outgoing(complete.frame())).await;
+    let _ = queue.send(outgoing(complete.frame(protocol))).await;
 }
 
-/// A `next` message around a payload serialised once for its group: the
-/// same text [`ServerMessage::Next`] writes. `id` is already JSON.
-fn next_frame(id: &str, payload: &str) -> Message {
+/// A `next` (legacy: `data`) message around a payload serialised once for
+/// its group: the same text [`ServerMessage::Next`] writes. `id` is
+/// already JSON.
+fn next_frame(protocol: Protocol, id: &str, payload: &str) -> Message {
     let mut text = String::with_capacity(id.len() + payload.len() + 32);
-    text.push_str(r#"{"type":"next","id":"#);
+    text.push_str(match protocol {
+        Protocol::TransportWs => r#"{"type":"next","id":"#,
+        Protocol::Legacy => r#"{"type":"data","id":"#,
+    });
     text.push_str(id);
     text.push_str(r#","payload":"#);
     text.push_str(payload);

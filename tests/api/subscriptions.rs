@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::kit::app::{assert_ok, spawn_app, TestApp};
+use crate::kit::app::{assert_ok, spawn_app, spawn_app_with, TestApp};
 use crate::kit::seed::create_werkplaats;
 use crate::kit::ws::{Incoming, Protocol, WsClient, QUIET};
 
@@ -540,4 +540,76 @@ async fn a_malformed_subscription_gets_an_error_not_events() {
     subscribe(&mut client, "ok", &werkplaats, None).await;
     assert_contiguous(&next_events(&mut client, 2).await, 1, 2);
     client.close().await;
+}
+
+#[tokio::test]
+async fn the_legacy_protocol_has_the_same_limits_and_closes_when_access_ends() {
+    let app = spawn_app_with(|config| config.ws_max_operations = 2).await;
+    let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let partner = app
+        .invite_member(&facilitator, &werkplaats, "Petra Partner", "PARTNER", None)
+        .await;
+    let head = partner.version;
+    let mut client = WsClient::connect_as(&app.ws_url(), Protocol::LegacyWs, &partner.token).await;
+    subscribe(&mut client, "a", &werkplaats, Some(head)).await;
+    subscribe(&mut client, "b", &werkplaats, Some(head)).await;
+    subscribe(&mut client, "c", &werkplaats, Some(head)).await;
+    // The third is refused with RATE_LIMITED and completed; the two run.
+    let (mut refusal, mut completed) = (None, false);
+    while !completed {
+        let Incoming::Json(message) = client.recv().await else {
+            panic!("the connection closed")
+        };
+        match (message["type"].as_str(), message["id"].as_str()) {
+            (Some("data"), Some("c")) => refusal = Some(message["payload"].clone()),
+            (Some("complete"), Some("c")) => completed = true,
+            _ => panic!("unexpected {message}"),
+        }
+    }
+    let refusal = refusal.expect("the extra operation is answered");
+    assert_eq!(
+        refusal["errors"][0]["extensions"]["code"], "RATE_LIMITED",
+        "{refusal}"
+    );
+    app.record_problem(&facilitator, &werkplaats, "Late melding", LATE)
+        .await;
+    let mut running = Vec::new();
+    for _ in 0..2 {
+        let Incoming::Json(message) = client.recv().await else {
+            panic!("the connection closed")
+        };
+        assert_eq!(message["type"], "data", "{message}");
+        assert_eq!(
+            message["payload"]["data"]["werkplaatsEvents"]["version"],
+            head + 1
+        );
+        running.push(message["id"].as_str().unwrap().to_owned());
+    }
+    running.sort();
+    assert_eq!(running, ["a", "b"]);
+
+    // The member is removed: the legacy socket closes with 4403 too.
+    app.command(
+        &facilitator,
+        "removeMember",
+        "{ version }",
+        json!({"werkplaatsId": werkplaats, "memberId": partner.member}),
+    )
+    .await;
+    let closed = loop {
+        match client.recv().await {
+            Incoming::Closed(frame) => break frame,
+            // The removal itself may still arrive first.
+            Incoming::Json(message) if message["type"] == "data" => {}
+            Incoming::Json(message) => panic!("unexpected {message}"),
+        }
+    };
+    assert_eq!(
+        closed.as_ref().map(|(code, _)| *code),
+        Some(4403),
+        "{closed:?}"
+    );
+    println!(
+        "subscriptions: graphql-ws operation 3 of 2 -> RATE_LIMITED; removed member's socket closed with 4403"
+    );
 }
