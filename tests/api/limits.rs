@@ -361,20 +361,6 @@ async fn websockets_are_limited_per_token_per_connection_and_per_message() {
     );
 }
 
-/// Posts a GraphQL request to another instance.
-async fn graphql_at(address: &str, token: &str, query: &str, variables: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{address}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("the other instance answers")
-        .json()
-        .await
-        .expect("a JSON response")
-}
-
 /// Waits until `instances` instances have said they live (each does at its
 /// start, a moment after it listens).
 async fn registered(app: &TestApp, instances: i64) {
@@ -462,7 +448,7 @@ async fn a_burst_spent_on_one_instance_leaves_nothing_on_another() {
     }
     let stored = app.stored_events(&wp).await;
 
-    let refused = graphql_at(&other.address, &fac, RECORD_PROBLEM, problem(&wp, 3)).await;
+    let refused = other.graphql(&fac, RECORD_PROBLEM, problem(&wp, 3)).await;
     assert_error(&refused, "RATE_LIMITED");
     let retry_after = refused["errors"][0]["extensions"]["retryAfter"]
         .as_u64()
@@ -472,7 +458,7 @@ async fn a_burst_spent_on_one_instance_leaves_nothing_on_another() {
 
     // It refills for both: after the wait B takes one, and then A has none.
     tokio::time::sleep(Duration::from_secs(retry_after)).await;
-    assert_ok(&graphql_at(&other.address, &fac, RECORD_PROBLEM, problem(&wp, 4)).await);
+    assert_ok(&other.graphql(&fac, RECORD_PROBLEM, problem(&wp, 4)).await);
     let refused = app
         .graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, 5))
         .await;

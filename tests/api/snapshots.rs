@@ -1,27 +1,13 @@
 //! Snapshots are a cache: reading any version with them gives exactly what
 //! folding the stream from its first event gives.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::time_travel::{check_seed, WERKPLAATS};
 use crate::kit::app::*;
 
 /// Werkplaatsen built at once, each from its own random command sequence.
 const SEEDS: u64 = 4;
-
-/// Posts a GraphQL request to another instance.
-async fn graphql_at(address: &str, token: &str, query: &str, variables: Value) -> Value {
-    reqwest::Client::new()
-        .post(format!("{address}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .expect("the other instance answers")
-        .json()
-        .await
-        .expect("a JSON response")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_replay_equals_full_replay_at_every_version() {
@@ -58,7 +44,7 @@ async fn snapshot_replay_equals_full_replay_at_every_version() {
         let head = werkplaats["version"].as_i64().unwrap();
         for v in (1..=head).rev() {
             let variables = json!({"id": id, "v": v});
-            let want = graphql_at(&plain.address, &token, WERKPLAATS, variables.clone()).await;
+            let want = plain.graphql(&token, WERKPLAATS, variables.clone()).await;
             assert_ok(&want);
             for _ in 0..2 {
                 let got = app

@@ -183,8 +183,17 @@ async fn subscribers_resume_through_nginx_when_an_instance_dies() {
         let url = database.url();
         let admin_b = admin.clone();
         let url_b = url.clone();
-        let b = std::thread::spawn(move || Server::start(&url_b, &admin_b, &[], &[]));
-        let a = Server::start(&url, &admin, &[], &[]);
+        // One token for every subscriber and writer: more websockets and
+        // mutations than the shipped limits per token allow on all
+        // instances together.
+        let args = [
+            "--ws-max-connections-per-token",
+            "100",
+            "--mutation-burst",
+            "10000",
+        ];
+        let b = std::thread::spawn(move || Server::start(&url_b, &admin_b, &args, &[]));
+        let a = Server::start(&url, &admin, &args, &[]);
         (a, b.join().expect("instance b starts"))
     };
     let mut instances = [a, b];

@@ -204,6 +204,20 @@ impl Instance {
     pub fn ws_url(&self) -> String {
         format!("{}/graphql", self.address.replacen("http", "ws", 1))
     }
+
+    /// Posts a GraphQL request to this instance and returns the JSON response.
+    pub async fn graphql(&self, token: &str, query: &str, variables: Value) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({"query": query, "variables": variables}))
+            .send()
+            .await
+            .expect("the other instance answers")
+            .json()
+            .await
+            .expect("a JSON response")
+    }
 }
 
 impl TestApp {
