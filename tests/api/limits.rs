@@ -207,15 +207,17 @@ async fn batches_are_limited_as_configured() {
     assert_error(&response.json().await.unwrap(), "BAD_USER_INPUT");
 }
 
-#[tokio::test]
-async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
-    let app = spawn_app_with(|config| {
-        config.mutation_burst = 3;
-        config.mutations_per_second = 1;
-    })
-    .await;
-    // createWerkplaats is one mutation of the admin's own bucket.
-    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+/// A burst of 3 mutations, refilled at 1 per second.
+fn burst_of_three(config: &mut Config) {
+    config.mutation_burst = 3;
+    config.mutations_per_second = 1;
+}
+
+/// A werkplaats whose facilitator spent the whole burst on three problems
+/// (createWerkplaats is a mutation of the admin's own bucket), and the
+/// events stored then.
+async fn burst_spent(app: &TestApp) -> (String, String, i64) {
+    let (wp, fac) = create_werkplaats(app, "SCHOUDERS_ERONDER").await;
     for n in 0..3 {
         assert_ok(
             &app.graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, n))
@@ -223,6 +225,13 @@ async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
         );
     }
     let stored = app.stored_events(&wp).await;
+    (wp, fac, stored)
+}
+
+#[tokio::test]
+async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
+    let app = spawn_app_with(burst_of_three).await;
+    let (wp, fac, stored) = burst_spent(&app).await;
 
     let refused = app
         .post_raw(
@@ -433,20 +442,9 @@ async fn a_tokens_websockets_are_counted_over_all_instances() {
 
 #[tokio::test]
 async fn a_burst_spent_on_one_instance_leaves_nothing_on_another() {
-    let rate = |config: &mut Config| {
-        config.mutation_burst = 3;
-        config.mutations_per_second = 1;
-    };
-    let app = spawn_app_with(rate).await;
-    let other = app.another_instance_with(rate).await;
-    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
-    for n in 0..3 {
-        assert_ok(
-            &app.graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, n))
-                .await,
-        );
-    }
-    let stored = app.stored_events(&wp).await;
+    let app = spawn_app_with(burst_of_three).await;
+    let other = app.another_instance_with(burst_of_three).await;
+    let (wp, fac, stored) = burst_spent(&app).await;
 
     let refused = other.graphql(&fac, RECORD_PROBLEM, problem(&wp, 3)).await;
     assert_error(&refused, "RATE_LIMITED");
