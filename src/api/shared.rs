@@ -122,7 +122,8 @@ impl Handoff {
 pub struct Rendering(pub Item);
 
 /// The stored events `following` reaches, then its live remainder handed
-/// off. Without a handoff (a client of another protocol), every event.
+/// off. Without a handoff (executed outside a websocket connection), every
+/// event.
 pub fn events_until_live(
     following: Following,
     handoff: Option<Handoff>,
