@@ -247,8 +247,7 @@ impl From<SubscribePayload> for Request {
     }
 }
 
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// What the server sends, in either protocol's words ([`ServerMessage::frame`]).
 enum ServerMessage<'a> {
     ConnectionAck,
     Ping,
@@ -266,40 +265,51 @@ enum ServerMessage<'a> {
     },
 }
 
-/// The legacy protocol's names for the same messages.
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum LegacyServerMessage<'a> {
-    ConnectionAck,
-    Ka,
-    Data {
-        id: &'a str,
-        payload: &'a Response,
-    },
-    Error {
-        id: &'a str,
-        payload: &'a [ServerError],
-    },
-    Complete {
-        id: &'a str,
-    },
-}
-
 impl ServerMessage<'_> {
+    /// The message's `type` in `protocol`.
+    fn kind(&self, protocol: Protocol) -> &'static str {
+        match (self, protocol) {
+            (ServerMessage::ConnectionAck, _) => "connection_ack",
+            (ServerMessage::Ping, Protocol::TransportWs) => "ping",
+            (ServerMessage::Pong, Protocol::TransportWs) => "pong",
+            // The legacy protocol has no ping: it keeps alive with `ka`.
+            (ServerMessage::Ping | ServerMessage::Pong, Protocol::Legacy) => "ka",
+            (ServerMessage::Next { .. }, Protocol::TransportWs) => "next",
+            (ServerMessage::Next { .. }, Protocol::Legacy) => "data",
+            (ServerMessage::Error { .. }, _) => "error",
+            (ServerMessage::Complete { .. }, _) => "complete",
+        }
+    }
+
     fn frame(&self, protocol: Protocol) -> Message {
         // JSON with string keys only: serialising cannot fail.
-        let text = match protocol {
-            Protocol::TransportWs => serde_json::to_string(self),
-            Protocol::Legacy => serde_json::to_string(&match *self {
-                ServerMessage::ConnectionAck => LegacyServerMessage::ConnectionAck,
-                // The legacy protocol has no ping: it keeps alive with `ka`.
-                ServerMessage::Ping | ServerMessage::Pong => LegacyServerMessage::Ka,
-                ServerMessage::Next { id, payload } => LegacyServerMessage::Data { id, payload },
-                ServerMessage::Error { id, payload } => LegacyServerMessage::Error { id, payload },
-                ServerMessage::Complete { id } => LegacyServerMessage::Complete { id },
-            }),
-        };
+        let text = serde_json::to_string(&InProtocol(self, protocol));
         Message::text(text.expect("a server message serialises"))
+    }
+}
+
+/// A message as `protocol` writes it: `type` first, then `id` and `payload`.
+struct InProtocol<'a>(&'a ServerMessage<'a>, Protocol);
+
+impl Serialize for InProtocol<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let InProtocol(message, protocol) = self;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", message.kind(*protocol))?;
+        match message {
+            ServerMessage::Next { id, payload } => {
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("payload", payload)?;
+            }
+            ServerMessage::Error { id, payload } => {
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("payload", payload)?;
+            }
+            ServerMessage::Complete { id } => map.serialize_entry("id", id)?,
+            ServerMessage::ConnectionAck | ServerMessage::Ping | ServerMessage::Pong => {}
+        }
+        map.end()
     }
 }
 
