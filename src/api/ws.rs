@@ -274,8 +274,7 @@ impl ServerMessage<'_> {
             (ServerMessage::Pong, Protocol::TransportWs) => "pong",
             // The legacy protocol has no ping: it keeps alive with `ka`.
             (ServerMessage::Ping | ServerMessage::Pong, Protocol::Legacy) => "ka",
-            (ServerMessage::Next { .. }, Protocol::TransportWs) => "next",
-            (ServerMessage::Next { .. }, Protocol::Legacy) => "data",
+            (ServerMessage::Next { .. }, _) => next_kind(protocol),
             (ServerMessage::Error { .. }, _) => "error",
             (ServerMessage::Complete { .. }, _) => "complete",
         }
@@ -285,6 +284,14 @@ impl ServerMessage<'_> {
         // JSON with string keys only: serialising cannot fail.
         let text = serde_json::to_string(&InProtocol(self, protocol));
         Message::text(text.expect("a server message serialises"))
+    }
+}
+
+/// The `type` of a result in `protocol`.
+fn next_kind(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::TransportWs => "next",
+        Protocol::Legacy => "data",
     }
 }
 
@@ -810,10 +817,9 @@ async fn deliver(
 /// already JSON.
 fn next_frame(protocol: Protocol, id: &str, payload: &str) -> Message {
     let mut text = String::with_capacity(id.len() + payload.len() + 32);
-    text.push_str(match protocol {
-        Protocol::TransportWs => r#"{"type":"next","id":"#,
-        Protocol::Legacy => r#"{"type":"data","id":"#,
-    });
+    text.push_str(r#"{"type":""#);
+    text.push_str(next_kind(protocol));
+    text.push_str(r#"","id":"#);
     text.push_str(id);
     text.push_str(r#","payload":"#);
     text.push_str(payload);
