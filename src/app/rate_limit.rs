@@ -93,10 +93,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// `burst` mutations at once, refilled at `per_second` (both at least
-    /// 1), counted on this instance only.
+    /// 1, and at most a million a second: the shared buckets count in
+    /// PostgreSQL's microseconds), counted on this instance only.
     pub fn new(burst: u32, per_second: u32) -> RateLimiter {
         let burst = burst.max(1);
-        let interval = Duration::from_secs(1) / per_second.max(1);
+        let interval = (Duration::from_secs(1) / per_second.max(1)).max(Duration::from_micros(1));
         RateLimiter {
             burst,
             interval,

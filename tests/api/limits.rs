@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use uuid::Uuid;
+use werkplaats::app::{Caller, CallerKey, RateLimiter};
 use werkplaats::config::Config;
 
 use crate::kit::app::{assert_error, assert_ok, spawn_app, spawn_app_with, TestApp};
@@ -547,4 +548,20 @@ async fn the_shared_bucket_keeps_the_gcra_on_the_database_clock() {
     let wait = take(caller, one * 2, bucket).await.unwrap_err();
     assert!(wait > ms(900) && wait <= ms(1_000), "{wait:?}");
     assert_eq!(take(caller, one, bucket).await, Ok(()));
+}
+
+#[tokio::test]
+async fn a_limit_above_a_million_a_second_never_refuses_concurrent_requests() {
+    let app = spawn_app().await;
+    // Nanosecond costs would round to nothing in PostgreSQL's intervals, and
+    // requests of one caller then raced on the row's `now()`.
+    let limiter = RateLimiter::new(u32::MAX, u32::MAX).shared(app.store.clone());
+    let caller = CallerKey::from(Caller::Admin);
+    let checks = (0..64).map(|_| {
+        let limiter = limiter.clone();
+        tokio::spawn(async move { limiter.check(caller, 1).await })
+    });
+    for check in futures::future::join_all(checks).await {
+        assert_eq!(check.unwrap(), Ok(()));
+    }
 }
