@@ -26,9 +26,10 @@ use std::sync::{Arc, Mutex, Weak};
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Request, Variables};
 use async_graphql_value::Value;
+use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::StreamExt;
-use tokio::sync::OnceCell;
+use tokio::sync::{oneshot, Notify, OnceCell};
 use uuid::Uuid;
 
 use super::http::with_codes;
@@ -67,7 +68,15 @@ impl Item {
 /// what was delivered: then the client must subscribe again.
 pub struct Live {
     stream: Uuid,
-    items: BoxStream<'static, Item>,
+    source: Source,
+}
+
+enum Source {
+    /// Events, which a group's [pump](Pump) can deliver for the follower.
+    Events(Box<Following>),
+    /// States of the werkplaats or of its presence: each subscriber takes
+    /// the newest when it asks.
+    Newest(BoxStream<'static, Item>),
 }
 
 impl Live {
@@ -75,7 +84,7 @@ impl Live {
     pub fn events(following: Following) -> Live {
         Live {
             stream: following.stream(),
-            items: following.into_stream().map(Item::Event).boxed(),
+            source: Source::Events(Box::new(following)),
         }
     }
 
@@ -83,7 +92,7 @@ impl Live {
     pub fn ended(stream: Uuid) -> Live {
         Live {
             stream,
-            items: futures::stream::empty().boxed(),
+            source: Source::Newest(futures::stream::empty().boxed()),
         }
     }
 
@@ -91,7 +100,7 @@ impl Live {
     pub fn werkplaats(watching: Watching) -> Live {
         Live {
             stream: watching.stream(),
-            items: watching.into_stream().map(Item::Werkplaats).boxed(),
+            source: Source::Newest(watching.into_stream().map(Item::Werkplaats).boxed()),
         }
     }
 
@@ -99,7 +108,14 @@ impl Live {
     pub fn presence(watching: WatchingPresence) -> Live {
         Live {
             stream: watching.stream(),
-            items: watching.into_stream().map(Item::Presence).boxed(),
+            source: Source::Newest(watching.into_stream().map(Item::Presence).boxed()),
+        }
+    }
+
+    async fn next(&mut self) -> Option<Item> {
+        match &mut self.source {
+            Source::Events(following) => following.next().await.map(Item::Event),
+            Source::Newest(items) => items.next().await,
         }
     }
 }
@@ -236,9 +252,215 @@ pub struct Group {
     document: ExecutableDocument,
     /// The last items asked for, by place, each executed once.
     rendered: Mutex<VecDeque<(i64, Payload)>>,
+    pump: Mutex<Pump>,
+    /// Told when the last rider left, so an idle pump need not wait for
+    /// the next event to notice.
+    emptied: Notify,
+}
+
+/// Where a subscriber's results go: its connection's queue, with its
+/// operation id written around each payload.
+pub trait Recipient: Send + Sync + 'static {
+    /// Queues `payload` if there is room right now.
+    fn offer(&self, payload: &str) -> Offer;
+
+    /// Queues `payload`, waiting for room; `false` once the subscriber is
+    /// gone.
+    fn send<'a>(&'a self, payload: &'a str) -> BoxFuture<'a, bool>;
+}
+
+/// What became of a payload offered without waiting.
+pub enum Offer {
+    Queued,
+    /// The subscriber's queue is full: it reads slower than results come.
+    Full,
+    /// The subscriber stopped the operation or left.
+    Gone,
+}
+
+/// Why a live subscription's delivery ended.
+pub enum Ended {
+    /// The subscriber stopped the operation or left.
+    Gone,
+    /// The stored history was found rewound under what was delivered.
+    Rewound,
+}
+
+/// One task per group that delivers each new event to every caught-up
+/// events subscriber of the group, with no task of theirs woken: the
+/// riders' own tasks wait, parked, until the pump hands them back.
+///
+/// A subscriber boards when it is where the pump is (or ahead of it) and
+/// rides from there; one behind keeps going on its own until it has caught
+/// up. A rider whose queue is full is handed back where the pump left it
+/// and goes on alone, waiting for room and reading the table for what it
+/// missed, as a slow reader always did; it boards again once caught up.
+/// The pump's own follower is the truth about the order: each rider gets
+/// exactly the events after the last one it was sent, no gap, no repeat.
+#[derive(Default)]
+struct Pump {
+    running: bool,
+    /// The last version the pump handled.
+    at: i64,
+    riders: Vec<Rider>,
+    boarded: u64,
+}
+
+struct Rider {
+    ticket: u64,
+    recipient: Arc<dyn Recipient>,
+    delivered: i64,
+    back: oneshot::Sender<Back>,
+}
+
+/// Where the pump leaves a rider it hands back.
+enum Back {
+    At(i64),
+    Rewound,
+}
+
+/// A rider's seat, given up when its task ends while it rides.
+struct Seat<'a> {
+    group: &'a Group,
+    ticket: u64,
+}
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        let mut pump = self.group.pump();
+        pump.riders.retain(|rider| rider.ticket != self.ticket);
+        if pump.riders.is_empty() {
+            self.group.emptied.notify_one();
+        }
+    }
 }
 
 impl Group {
+    fn pump(&self) -> std::sync::MutexGuard<'_, Pump> {
+        self.pump.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    async fn deliver(self: Arc<Self>, mut live: Live, recipient: Arc<dyn Recipient>) -> Ended {
+        loop {
+            if let Source::Events(following) = &mut live.source {
+                if let Some((ticket, back)) = self.board(following, &recipient) {
+                    let seat = Seat {
+                        group: &self,
+                        ticket,
+                    };
+                    let back = back.await;
+                    drop(seat);
+                    match back {
+                        Ok(Back::At(delivered)) => following.skip_to(delivered),
+                        Ok(Back::Rewound) => return Ended::Rewound,
+                        // The pump is gone without a word: it panicked.
+                        Err(_) => {
+                            tracing::error!("a live group's pump ended unexpectedly");
+                            return Ended::Gone;
+                        }
+                    }
+                }
+            }
+            let Some(item) = live.next().await else {
+                return Ended::Rewound;
+            };
+            // Boxed: the task keeps room for this future for as long as the
+            // subscription lives, idle or not.
+            let payload = Box::pin(self.payload(item)).await;
+            if !recipient.send(&payload).await {
+                return Ended::Gone;
+            }
+            self.sent();
+        }
+    }
+
+    fn sent(&self) {
+        self.counts.sent.fetch_add(1, Ordering::Relaxed);
+        metrics::live_sent();
+    }
+
+    /// Seats the follower's subscriber on the pump when it is where the
+    /// pump is or ahead, starting the pump when it is the first.
+    fn board(
+        self: &Arc<Self>,
+        following: &Following,
+        recipient: &Arc<dyn Recipient>,
+    ) -> Option<(u64, oneshot::Receiver<Back>)> {
+        let delivered = following.delivered();
+        let mut pump = self.pump();
+        if pump.running && delivered < pump.at {
+            return None;
+        }
+        pump.boarded += 1;
+        let ticket = pump.boarded;
+        let (back, parked) = oneshot::channel();
+        pump.riders.push(Rider {
+            ticket,
+            recipient: recipient.clone(),
+            delivered,
+            back,
+        });
+        if !pump.running {
+            pump.running = true;
+            pump.at = delivered;
+            tokio::spawn(self.clone().run_pump(following.alongside()));
+        }
+        Some((ticket, parked))
+    }
+
+    async fn run_pump(self: Arc<Self>, mut following: Following) {
+        loop {
+            let record = tokio::select! {
+                record = following.next() => record,
+                () = self.emptied.notified() => {
+                    let mut pump = self.pump();
+                    if pump.riders.is_empty() {
+                        pump.running = false;
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let Some(record) = record else {
+                let mut pump = self.pump();
+                pump.running = false;
+                for rider in pump.riders.drain(..) {
+                    let _ = rider.back.send(Back::Rewound);
+                }
+                return;
+            };
+            let version = record.stored.version;
+            let payload = self.payload(Item::Event(record)).await;
+            let mut pump = self.pump();
+            let riders = std::mem::take(&mut pump.riders);
+            for mut rider in riders {
+                if rider.delivered >= version {
+                    pump.riders.push(rider);
+                    continue;
+                }
+                let offer = match rider.delivered + 1 == version {
+                    true => rider.recipient.offer(&payload),
+                    false => Offer::Full,
+                };
+                match offer {
+                    Offer::Queued => {
+                        rider.delivered = version;
+                        self.sent();
+                        pump.riders.push(rider);
+                    }
+                    Offer::Full | Offer::Gone => {
+                        let _ = rider.back.send(Back::At(rider.delivered));
+                    }
+                }
+            }
+            pump.at = version;
+            if pump.riders.is_empty() {
+                pump.running = false;
+                return;
+            }
+        }
+    }
+
     /// The `payload` of the `next` message for `item`, as JSON: executed by
     /// the first subscriber to ask, shared with the others.
     pub async fn payload(&self, item: Item) -> Arc<str> {
@@ -307,28 +529,19 @@ impl Groups {
         self.counts.clone()
     }
 
-    /// The payloads of a caught-up subscription's items, each executed once
-    /// in its group. `None` when the document does not parse (then it never
-    /// executed and nothing was handed off).
-    pub fn payloads(
+    /// Delivers a caught-up subscription's items to `recipient`, each
+    /// executed once in its group, until the subscriber is gone or the
+    /// history was rewound. `None` when the document does not parse (then
+    /// it never executed and nothing was handed off).
+    pub async fn deliver(
         &self,
         schema: &WerkplaatsSchema,
         subscribed: Subscribed,
         live: Live,
-    ) -> Option<BoxStream<'static, Arc<str>>> {
+        recipient: Arc<dyn Recipient>,
+    ) -> Option<Ended> {
         let group = self.join(schema, live.stream, subscribed)?;
-        let payloads = live.items.then(move |item| {
-            let group = group.clone();
-            async move {
-                // Boxed: the stream keeps room for this future for as long
-                // as the subscription lives, idle or not.
-                let payload = Box::pin(group.payload(item)).await;
-                group.counts.sent.fetch_add(1, Ordering::Relaxed);
-                metrics::live_sent();
-                payload
-            }
-        });
-        Some(payloads.boxed())
+        Some(group.deliver(live, recipient).await)
     }
 
     /// The group of `subscribed` for `stream`, made when it is the first.
@@ -358,6 +571,8 @@ impl Groups {
             subscribed,
             document,
             rendered: Mutex::new(VecDeque::with_capacity(KEPT)),
+            pump: Mutex::new(Pump::default()),
+            emptied: Notify::new(),
         });
         groups.insert(key, Arc::downgrade(&group));
         Some(group)

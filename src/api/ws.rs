@@ -69,10 +69,12 @@ use std::time::Duration;
 
 use async_graphql::{Request, Response, ServerError, Variables};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::future::BoxFuture;
 use futures::stream::{BoxStream, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{timeout, Instant, MissedTickBehavior};
@@ -80,7 +82,7 @@ use tokio::time::{timeout, Instant, MissedTickBehavior};
 use super::error::{code, with_code};
 use super::http::{never_executed, with_codes, ServerState};
 use super::limits::ConnectionGuard;
-use super::shared::{Groups, Handoff, Subscribed};
+use super::shared::{Ended, Groups, Handoff, Offer, Recipient, Subscribed};
 use super::WerkplaatsSchema;
 use crate::app::{App, AppError, Caller, Oidc};
 use crate::store::AccessWake;
@@ -787,29 +789,61 @@ async fn deliver(
         schema,
     } = sharing;
     if let Some(live) = handoff.take() {
-        let Some(mut payloads) = groups.payloads(&schema, subscribed, live) else {
-            return;
-        };
-        let id = serde_json::to_string(&id).expect("a string serialises");
-        while let Some(payload) = payloads.next().await {
-            if queue
-                .send(outgoing(next_frame(protocol, &id, &payload)))
-                .await
-                .is_err()
-            {
-                return;
-            }
+        let results = Arc::new(Results {
+            protocol,
+            id: serde_json::to_string(&id).expect("a string serialises"),
+            queue: queue.clone(),
+            completed: completed.clone(),
+        });
+        let ended = groups.deliver(&schema, subscribed, live, results).await;
+        if let Some(Ended::Rewound) = ended {
+            // A live subscription ends only when the stored history was
+            // rewound under what it sent: the client must start again from
+            // what it can trust. The close ends the connection's other
+            // operations too; they resubscribe with it.
+            let rewound = Close::new(HISTORY_REWOUND, "history rewound; resubscribe");
+            let _ = queue.send(Outgoing::control(rewound.frame())).await;
         }
-        // A live subscription ends only when the stored history was
-        // rewound under what it sent: the client must start again from
-        // what it can trust. The close ends the connection's other
-        // operations too; they resubscribe with it.
-        let rewound = Close::new(HISTORY_REWOUND, "history rewound; resubscribe");
-        let _ = queue.send(Outgoing::control(rewound.frame())).await;
         return;
     }
     let complete = ServerMessage::Complete { id: &id };
     let _ = queue.send(outgoing(complete.frame(protocol))).await;
+}
+
+/// One operation's end of its connection's queue, for results shared by
+/// its group.
+struct Results {
+    protocol: Protocol,
+    /// The operation's id, as JSON.
+    id: String,
+    queue: mpsc::Sender<Outgoing>,
+    completed: Arc<AtomicBool>,
+}
+
+impl Results {
+    fn outgoing(&self, payload: &str) -> Outgoing {
+        Outgoing {
+            frame: next_frame(self.protocol, &self.id, payload),
+            completed: Some(self.completed.clone()),
+        }
+    }
+}
+
+impl Recipient for Results {
+    fn offer(&self, payload: &str) -> Offer {
+        if self.completed.load(Ordering::Relaxed) {
+            return Offer::Gone;
+        }
+        match self.queue.try_send(self.outgoing(payload)) {
+            Ok(()) => Offer::Queued,
+            Err(TrySendError::Full(_)) => Offer::Full,
+            Err(TrySendError::Closed(_)) => Offer::Gone,
+        }
+    }
+
+    fn send<'a>(&'a self, payload: &'a str) -> BoxFuture<'a, bool> {
+        Box::pin(async move { self.queue.send(self.outgoing(payload)).await.is_ok() })
+    }
 }
 
 /// A `next` (legacy: `data`) message around a payload serialised once for

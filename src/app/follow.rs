@@ -19,7 +19,7 @@
 //! instance receives the same events from the same feed, so the API can
 //! render each of them once for all of them.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -46,8 +46,9 @@ pub struct Following {
     pending: VecDeque<Arc<EventRecord>>,
     feed: Feed,
     /// While reading the table: the werkplaats folded up to what was read,
-    /// for the actors' names and roles. Dropped once caught up.
-    werkplaats: Option<Loaded>,
+    /// for the actors' names and roles. Dropped once caught up; boxed, since
+    /// a live follower waits without it for as long as it lives.
+    werkplaats: Option<Box<Loaded>>,
     /// Whether the subscriber asked who caused each event. If not, the
     /// stored events need no fold, which is most of catching up.
     actors: bool,
@@ -115,6 +116,40 @@ impl Following {
     /// The werkplaats followed.
     pub fn stream(&self) -> Uuid {
         self.stream
+    }
+
+    /// The last version delivered.
+    pub fn delivered(&self) -> i64 {
+        self.delivered
+    }
+
+    /// A second follower of the same werkplaats from the same place, for the
+    /// same selection, that counts no one as present: it reads the table
+    /// once to be sure it is caught up, then takes the feed.
+    pub fn alongside(&self) -> Following {
+        Following {
+            app: self.app.clone(),
+            stream: self.stream,
+            delivered: self.delivered,
+            pending: VecDeque::new(),
+            feed: self.app.feed(self.stream),
+            werkplaats: None,
+            actors: self.actors,
+            read_ahead: None,
+            caught_up: false,
+            _presence: None,
+        }
+    }
+
+    /// Goes on after `delivered`, which someone else delivered for this
+    /// follower meanwhile: what follows is read from the table first.
+    pub fn skip_to(&mut self, delivered: i64) {
+        if delivered > self.delivered {
+            self.delivered = delivered;
+            self.pending.clear();
+            self.read_ahead = None;
+            self.caught_up = false;
+        }
     }
 
     /// Whether the stored history was found rewound under what this
@@ -264,19 +299,35 @@ impl Following {
             return Ok(());
         }
         if self.werkplaats.is_none() && self.delivered > 0 {
-            self.werkplaats = self.app.load(self.stream, self.delivered).await?;
+            self.werkplaats = self
+                .app
+                .load(self.stream, self.delivered)
+                .await?
+                .map(Box::new);
         }
         // Names live beside the stream: fetch them when the fold starts or
         // someone new was invited, before anyone in the batch acts.
-        let mut names =
+        let names =
             if self.werkplaats.is_none() || batch.iter().any(|e| changes_names(&e.event_type)) {
                 Some(self.app.store.member_names(self.stream).await?)
             } else {
                 None
             };
+        let mut werkplaats = self.werkplaats.take().map(|loaded| *loaded);
+        let folded = self.fold_into(&mut werkplaats, batch, names);
+        self.werkplaats = werkplaats.map(Box::new);
+        folded
+    }
+
+    fn fold_into(
+        &mut self,
+        werkplaats: &mut Option<Loaded>,
+        batch: Vec<StoredEvent>,
+        mut names: Option<HashMap<Uuid, Option<String>>>,
+    ) -> Result<(), AppError> {
         for stored in batch {
-            Loaded::push_stored(&mut self.werkplaats, &stored)?;
-            let Some(loaded) = self.werkplaats.as_mut() else {
+            Loaded::push_stored(werkplaats, &stored)?;
+            let Some(loaded) = werkplaats.as_mut() else {
                 continue;
             };
             if let Some(names) = names.take() {
