@@ -38,7 +38,7 @@ use crate::ops::metrics;
 /// Read buffer of a websocket connection: also how much tungstenite reads
 /// (and zeroes first) at a time. Clients send small messages; a larger one
 /// grows the buffer.
-const WS_READ_BUFFER: usize = 2 * 1024;
+const WS_READ_BUFFER: usize = 1024;
 
 /// Which werkplaats a person signed in with the identity provider acts in,
 /// when they are a member of several.

@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, Weak};
 use async_graphql::parser::types::{Directive, ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Positioned, Request, Variables};
 use async_graphql_value::Value;
+use axum::extract::ws::Message;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::StreamExt;
@@ -258,15 +259,22 @@ pub struct Group {
     emptied: Notify,
 }
 
-/// Where a subscriber's results go: its connection's queue, with its
-/// operation id written around each payload.
+/// Where a subscriber's results go: its connection's queue, as frames with
+/// its operation id written around each payload.
 pub trait Recipient: Send + Sync + 'static {
-    /// Queues `payload` if there is room right now.
-    fn offer(&self, payload: &str) -> Offer;
+    /// What its frames look like apart from the payload (protocol and
+    /// operation id): subscribers that look alike are sent the same frame.
+    fn look(&self) -> &str;
 
-    /// Queues `payload`, waiting for room; `false` once the subscriber is
+    /// The frame around `payload`.
+    fn frame(&self, payload: &str) -> Message;
+
+    /// Queues `frame` if there is room right now.
+    fn offer(&self, frame: Message) -> Offer;
+
+    /// Queues `frame`, waiting for room; `false` once the subscriber is
     /// gone.
-    fn send<'a>(&'a self, payload: &'a str) -> BoxFuture<'a, bool>;
+    fn send(&self, frame: Message) -> BoxFuture<'_, bool>;
 }
 
 /// What became of a payload offered without waiting.
@@ -367,7 +375,7 @@ impl Group {
             // Boxed: the task keeps room for this future for as long as the
             // subscription lives, idle or not.
             let payload = Box::pin(self.payload(item)).await;
-            if !recipient.send(&payload).await {
+            if !recipient.send(recipient.frame(&payload)).await {
                 return Ended::Gone;
             }
             self.sent();
@@ -431,6 +439,20 @@ impl Group {
             };
             let version = record.stored.version;
             let payload = self.payload(Item::Event(record)).await;
+            // Most clients number their operations alike ("1", "2", ...):
+            // those get one frame, shared.
+            let mut framed: Vec<(Arc<dyn Recipient>, Message)> = Vec::new();
+            let mut frame = |recipient: &Arc<dyn Recipient>| {
+                let alike = framed
+                    .iter()
+                    .find(|(seen, _)| seen.look() == recipient.look());
+                if let Some((_, frame)) = alike {
+                    return frame.clone();
+                }
+                let frame = recipient.frame(&payload);
+                framed.push((recipient.clone(), frame.clone()));
+                frame
+            };
             let mut pump = self.pump();
             let riders = std::mem::take(&mut pump.riders);
             for mut rider in riders {
@@ -439,7 +461,7 @@ impl Group {
                     continue;
                 }
                 let offer = match rider.delivered + 1 == version {
-                    true => rider.recipient.offer(&payload),
+                    true => rider.recipient.offer(frame(&rider.recipient)),
                     false => Offer::Full,
                 };
                 match offer {

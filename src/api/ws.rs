@@ -751,7 +751,7 @@ struct Sharing {
 async fn deliver(
     protocol: Protocol,
     id: String,
-    mut results: BoxStream<'static, Response>,
+    results: BoxStream<'static, Response>,
     sharing: Sharing,
     queue: mpsc::Sender<Outgoing>,
     completed: Arc<AtomicBool>,
@@ -761,27 +761,14 @@ async fn deliver(
         completed: Some(completed.clone()),
     };
     let anonymous = sharing.subscribed.caller.is_none();
-    let mut first = true;
-    while let Some(response) = results.next().await {
-        let response = with_codes(response, anonymous);
-        if std::mem::take(&mut first) && never_executed(&response) {
-            let error = ServerMessage::Error {
-                id: &id,
-                payload: &response.errors,
-            };
-            let _ = queue.send(outgoing(error.frame(protocol))).await;
-            return;
-        }
-        let next = ServerMessage::Next {
-            id: &id,
-            payload: &response,
-        };
-        if queue.send(outgoing(next.frame(protocol))).await.is_err() {
-            return;
-        }
+    // Boxed: the execution's room is given back once it is done, and a
+    // live subscription waits for months after that.
+    let executed = Box::pin(send_executed(protocol, &id, results, anonymous, |frame| {
+        queue.send(outgoing(frame))
+    }));
+    if !executed.await {
+        return;
     }
-    // The execution's state is not needed once it is done.
-    drop(results);
     let Sharing {
         subscribed,
         handoff,
@@ -789,12 +776,12 @@ async fn deliver(
         schema,
     } = sharing;
     if let Some(live) = handoff.take() {
-        let results = Arc::new(Results {
+        let results = Arc::new(Results::new(
             protocol,
-            id: serde_json::to_string(&id).expect("a string serialises"),
-            queue: queue.clone(),
-            completed: completed.clone(),
-        });
+            &id,
+            queue.clone(),
+            completed.clone(),
+        ));
         let ended = groups.deliver(&schema, subscribed, live, results).await;
         if let Some(Ended::Rewound) = ended {
             // A live subscription ends only when the stored history was
@@ -816,34 +803,96 @@ struct Results {
     protocol: Protocol,
     /// The operation's id, as JSON.
     id: String,
+    /// The message type and the id: what sets its frames apart.
+    look: String,
     queue: mpsc::Sender<Outgoing>,
     completed: Arc<AtomicBool>,
 }
 
 impl Results {
-    fn outgoing(&self, payload: &str) -> Outgoing {
+    fn new(
+        protocol: Protocol,
+        id: &str,
+        queue: mpsc::Sender<Outgoing>,
+        completed: Arc<AtomicBool>,
+    ) -> Results {
+        let id = serde_json::to_string(id).expect("a string serialises");
+        Results {
+            look: format!("{} {id}", next_kind(protocol)),
+            protocol,
+            id,
+            queue,
+            completed,
+        }
+    }
+
+    fn outgoing(&self, frame: Message) -> Outgoing {
         Outgoing {
-            frame: next_frame(self.protocol, &self.id, payload),
+            frame,
             completed: Some(self.completed.clone()),
         }
     }
 }
 
 impl Recipient for Results {
-    fn offer(&self, payload: &str) -> Offer {
+    fn look(&self) -> &str {
+        &self.look
+    }
+
+    fn frame(&self, payload: &str) -> Message {
+        next_frame(self.protocol, &self.id, payload)
+    }
+
+    fn offer(&self, frame: Message) -> Offer {
         if self.completed.load(Ordering::Relaxed) {
             return Offer::Gone;
         }
-        match self.queue.try_send(self.outgoing(payload)) {
+        match self.queue.try_send(self.outgoing(frame)) {
             Ok(()) => Offer::Queued,
             Err(TrySendError::Full(_)) => Offer::Full,
             Err(TrySendError::Closed(_)) => Offer::Gone,
         }
     }
 
-    fn send<'a>(&'a self, payload: &'a str) -> BoxFuture<'a, bool> {
-        Box::pin(async move { self.queue.send(self.outgoing(payload)).await.is_ok() })
+    fn send(&self, frame: Message) -> BoxFuture<'_, bool> {
+        Box::pin(async move { self.queue.send(self.outgoing(frame)).await.is_ok() })
     }
+}
+
+/// Sends each result async-graphql executes for the operation, then
+/// `true`; `false` when it never executed (its error was sent) or the
+/// connection is gone.
+async fn send_executed<F, Sent, E>(
+    protocol: Protocol,
+    id: &str,
+    mut results: BoxStream<'static, Response>,
+    anonymous: bool,
+    send: F,
+) -> bool
+where
+    F: Fn(Message) -> Sent,
+    Sent: std::future::Future<Output = Result<(), E>>,
+{
+    let mut first = true;
+    while let Some(response) = results.next().await {
+        let response = with_codes(response, anonymous);
+        if std::mem::take(&mut first) && never_executed(&response) {
+            let error = ServerMessage::Error {
+                id,
+                payload: &response.errors,
+            };
+            let _ = send(error.frame(protocol)).await;
+            return false;
+        }
+        let next = ServerMessage::Next {
+            id,
+            payload: &response,
+        };
+        if send(next.frame(protocol)).await.is_err() {
+            return false;
+        }
+    }
+    true
 }
 
 /// A `next` (legacy: `data`) message around a payload serialised once for
@@ -871,17 +920,22 @@ async fn write(
     mut queue: mpsc::Receiver<Outgoing>,
     send_timeout: Duration,
 ) {
-    let mut batch = Vec::with_capacity(QUEUE);
-    while queue.recv_many(&mut batch, QUEUE).await > 0 {
+    while let Some(first) = queue.recv().await {
         let sent = timeout(send_timeout, async {
             let mut closing = false;
-            // Nothing after our close frame goes out.
-            for outgoing in batch.drain(..) {
-                if closing || !outgoing.wanted() {
-                    continue;
+            let mut next = Some(first);
+            let mut fed = 0;
+            // Nothing after our close frame goes out; at most a queue's
+            // worth goes out in one write.
+            while let Some(outgoing) = next.take() {
+                if !closing && outgoing.wanted() {
+                    closing = matches!(outgoing.frame, Message::Close(_));
+                    sink.feed(outgoing.frame).await?;
                 }
-                closing = matches!(outgoing.frame, Message::Close(_));
-                sink.feed(outgoing.frame).await?;
+                fed += 1;
+                if fed < QUEUE {
+                    next = queue.try_recv().ok();
+                }
             }
             sink.flush().await.map(|()| closing)
         });
