@@ -7,12 +7,12 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::http::ServerState;
+use super::http::Shared;
 use super::report::{not_found, visible};
 use crate::trail::export::{export as write_trail, ExportError};
 
 pub(super) async fn export(
-    State(state): State<ServerState>,
+    State(state): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {

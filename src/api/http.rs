@@ -16,6 +16,7 @@
 //! queries are filled in (`apq.rs`) before anything else.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{BatchRequest, ErrorExtensionValues, Request, Response, ServerError};
 use async_graphql_axum::GraphQLProtocol;
@@ -125,6 +126,10 @@ impl ServerState {
     }
 }
 
+/// The state every request shares: one allocation for all of them, since
+/// each websocket connection keeps it for as long as it lasts.
+pub type Shared = Arc<ServerState>;
+
 pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
@@ -134,14 +139,14 @@ pub fn router(state: ServerState) -> Router {
         .route("/werkplaatsen/{id}/export", get(super::export::export))
         .merge(super::graphiql::routes())
         .merge(crate::web::routes())
-        .with_state(state)
+        .with_state(Arc::new(state))
 }
 
 /// Longest `/readyz` waits for the database: a pool waiting for a
 /// connection that will not come must not hold the probe past its timeout.
 const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
-async fn readyz(State(state): State<ServerState>) -> HttpResponse {
+async fn readyz(State(state): State<Shared>) -> HttpResponse {
     match tokio::time::timeout(READY_TIMEOUT, state.app.store().ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         Ok(Err(error)) => {
@@ -277,11 +282,7 @@ fn json_body(headers: &HeaderMap) -> bool {
         })
 }
 
-async fn graphql_post(
-    State(state): State<ServerState>,
-    headers: HeaderMap,
-    body: Body,
-) -> HttpResponse {
+async fn graphql_post(State(state): State<Shared>, headers: HeaderMap, body: Body) -> HttpResponse {
     let media = Media::of(&headers);
     if !json_body(&headers) {
         return refuse(
@@ -530,7 +531,7 @@ pub(super) fn with_codes(mut response: Response, anonymous: bool) -> Response {
 /// `extensions`) runs as over POST, mutations excepted (405); without one,
 /// GraphiQL for a browser.
 async fn graphql_get(
-    State(state): State<ServerState>,
+    State(state): State<Shared>,
     headers: HeaderMap,
     params: Result<Query<HashMap<String, String>>, QueryRejection>,
     protocol: Result<GraphQLProtocol, StatusCode>,

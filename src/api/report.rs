@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::http::ServerState;
+use super::http::{ServerState, Shared};
 use crate::app::AppError;
 use crate::report;
 use uuid::Uuid;
 
 pub(super) async fn report(
-    State(state): State<ServerState>,
+    State(state): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {

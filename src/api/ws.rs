@@ -80,7 +80,7 @@ use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::{timeout, Instant, MissedTickBehavior};
 
 use super::error::{code, with_code};
-use super::http::{never_executed, with_codes, ServerState};
+use super::http::{never_executed, with_codes, Shared};
 use super::limits::ConnectionGuard;
 use super::shared::{Ended, Groups, Handoff, Offer, Recipient, Subscribed};
 use super::WerkplaatsSchema;
@@ -147,7 +147,7 @@ pub(super) fn werkplaats(payload: &Value) -> Option<&str> {
 }
 
 /// Serves one connection until either side ends it.
-pub async fn serve(socket: WebSocket, state: ServerState, protocol: Protocol) {
+pub async fn serve(socket: WebSocket, state: Shared, protocol: Protocol) {
     let (sink, incoming) = socket.split();
     let (queue, outgoing) = mpsc::channel(QUEUE);
     let send_timeout = state.websocket.send_timeout;
@@ -355,9 +355,11 @@ impl Close {
     }
 }
 
-/// A frame for the writer.
+/// A frame for the writer. The frame is boxed: the queue's channel makes
+/// room for 32 entries when the connection opens, and an idle connection
+/// should not keep 32 frames' worth of it.
 struct Outgoing {
-    frame: Message,
+    frame: Box<Message>,
     /// Set for the results of an operation once the client completed it (or
     /// the connection ended): those still queued are dropped unsent, so a
     /// client that reuses the id never sees results of the old operation.
@@ -367,7 +369,7 @@ struct Outgoing {
 impl Outgoing {
     fn control(frame: Message) -> Outgoing {
         Outgoing {
-            frame,
+            frame: Box::new(frame),
             completed: None,
         }
     }
@@ -432,7 +434,7 @@ impl Credentials {
 
 struct Connection {
     protocol: Protocol,
-    state: ServerState,
+    state: Shared,
     queue: mpsc::Sender<Outgoing>,
     access: broadcast::Receiver<AccessWake>,
     credentials: Credentials,
@@ -757,7 +759,7 @@ async fn deliver(
     completed: Arc<AtomicBool>,
 ) {
     let outgoing = |frame| Outgoing {
-        frame,
+        frame: Box::new(frame),
         completed: Some(completed.clone()),
     };
     let anonymous = sharing.subscribed.caller.is_none();
@@ -828,7 +830,7 @@ impl Results {
 
     fn outgoing(&self, frame: Message) -> Outgoing {
         Outgoing {
-            frame,
+            frame: Box::new(frame),
             completed: Some(self.completed.clone()),
         }
     }
@@ -929,8 +931,8 @@ async fn write(
             // worth goes out in one write.
             while let Some(outgoing) = next.take() {
                 if !closing && outgoing.wanted() {
-                    closing = matches!(outgoing.frame, Message::Close(_));
-                    sink.feed(outgoing.frame).await?;
+                    closing = matches!(*outgoing.frame, Message::Close(_));
+                    sink.feed(*outgoing.frame).await?;
                 }
                 fed += 1;
                 if fed < QUEUE {
