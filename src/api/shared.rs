@@ -18,6 +18,14 @@
 //! alone (its resolver sees [`Rendering`] and answers just that item) and
 //! serialises the response once; the others wait for it and receive the
 //! same bytes, with only their operation id written around them.
+//!
+//! Events go one step further. Waking five hundred subscribers' tasks to
+//! hand each the same bytes was most of what was left, so a caught-up
+//! events subscriber boards its group's [`Pump`]: one task that takes each
+//! new event, renders it once and queues the frame on every rider's
+//! connection without waiting, while the riders' own tasks stay parked. A
+//! rider that cannot keep up is handed back and goes on alone, as every
+//! subscriber did before, until it has caught up again.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -223,11 +231,13 @@ struct GroupKey {
 
 /// How many live results an instance executed and how many it sent: the
 /// second divided by the first is how widely they were shared. (Also on
-/// `/metrics`, process-wide; these are one server's.)
+/// `/metrics`, process-wide; these are one server's.) And how many groups'
+/// pumps run now.
 #[derive(Clone, Default)]
 pub struct LiveCounts {
     executed: Arc<AtomicU64>,
     sent: Arc<AtomicU64>,
+    pumps: Arc<AtomicU64>,
 }
 
 impl LiveCounts {
@@ -237,6 +247,26 @@ impl LiveCounts {
 
     pub fn sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
+    }
+
+    pub fn pumps(&self) -> u64 {
+        self.pumps.load(Ordering::Relaxed)
+    }
+}
+
+/// Counts a pump as running for as long as its task does, however it ends.
+struct Running(Arc<AtomicU64>);
+
+impl Running {
+    fn new(pumps: &Arc<AtomicU64>) -> Running {
+        pumps.fetch_add(1, Ordering::Relaxed);
+        Running(pumps.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -417,6 +447,7 @@ impl Group {
     }
 
     async fn run_pump(self: Arc<Self>, mut following: Following) {
+        let _running = Running::new(&self.counts.pumps);
         loop {
             let record = tokio::select! {
                 record = following.next() => record,

@@ -172,3 +172,46 @@ async fn watchers_of_a_werkplaats_share_each_state_and_end_on_the_newest() {
         "{executions} executions for {WATCHERS} watchers of 5 changes"
     );
 }
+
+#[tokio::test]
+async fn each_group_of_events_subscribers_has_one_pump_which_ends_when_they_leave() {
+    const PER_GROUP: usize = 6;
+    let app = spawn_app().await;
+    let (werkplaats, facilitator) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let ws_url = app.ws_url();
+    let head = 2;
+    let mut subscriptions = Vec::new();
+    for n in 0..2 * PER_GROUP {
+        let (query, variables) = match n % 2 {
+            0 => (EVENTS, json!({"id": werkplaats, "after": head})),
+            _ => (
+                WITH_DATA,
+                json!({"id": werkplaats, "after": head, "data": true}),
+            ),
+        };
+        let subscription = Subscription::start(&ws_url, &facilitator, query, variables).await;
+        subscriptions.push(subscription.unwrap());
+    }
+    let last = record_problems(&app, &facilitator, &werkplaats, 4).await;
+    for subscription in &mut subscriptions {
+        for version in head + 1..=last {
+            let data = next_data(subscription).await;
+            assert_eq!(data["werkplaatsEvents"]["version"], version);
+        }
+    }
+    assert_eq!(app.live.pumps(), 2, "one pump per group");
+
+    for subscription in subscriptions {
+        subscription.close().await;
+    }
+    // No event comes to show the pumps their riders are gone: they notice.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while app.live.pumps() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} pumps still run with no one left",
+            app.live.pumps()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
