@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -89,7 +90,15 @@ impl Application {
             tracing::info!("shutting down: closing websockets, finishing requests");
             let _ = shutdown.send(true);
         };
-        axum::serve(self.listener, self.router)
+        // Live results are small frames that must go out at once: Nagle's
+        // algorithm would hold one back until the client acknowledged the
+        // last, up to its delayed-ACK timer (40 ms on Linux).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router)
             .with_graceful_shutdown(stopping)
             .await
     }
