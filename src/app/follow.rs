@@ -148,6 +148,8 @@ impl Following {
             self.delivered = delivered;
             self.pending.clear();
             self.read_ahead = None;
+            // A fold stands where this follower was: it starts anew.
+            self.werkplaats = None;
             self.caught_up = false;
         }
     }
