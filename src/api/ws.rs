@@ -758,16 +758,11 @@ async fn deliver(
     queue: mpsc::Sender<Outgoing>,
     completed: Arc<AtomicBool>,
 ) {
-    let outgoing = |frame| Outgoing {
-        frame: Box::new(frame),
-        completed: Some(completed.clone()),
-    };
+    let recipient = Arc::new(Results::new(protocol, &id, queue, completed));
     let anonymous = sharing.subscribed.caller.is_none();
     // Boxed: the execution's room is given back once it is done, and a
     // live subscription waits for months after that.
-    let executed = Box::pin(send_executed(protocol, &id, results, anonymous, |frame| {
-        queue.send(outgoing(frame))
-    }));
+    let executed = Box::pin(send_executed(&recipient, results, anonymous));
     if !executed.await {
         return;
     }
@@ -778,31 +773,32 @@ async fn deliver(
         schema,
     } = sharing;
     if let Some(live) = handoff.take() {
-        let results = Arc::new(Results::new(
-            protocol,
-            &id,
-            queue.clone(),
-            completed.clone(),
-        ));
-        let ended = groups.deliver(&schema, subscribed, live, results).await;
+        let ended = groups
+            .deliver(&schema, subscribed, live, recipient.clone())
+            .await;
         if let Some(Ended::Rewound) = ended {
             // A live subscription ends only when the stored history was
             // rewound under what it sent: the client must start again from
             // what it can trust. The close ends the connection's other
             // operations too; they resubscribe with it.
             let rewound = Close::new(HISTORY_REWOUND, "history rewound; resubscribe");
-            let _ = queue.send(Outgoing::control(rewound.frame())).await;
+            let _ = recipient
+                .queue
+                .send(Outgoing::control(rewound.frame()))
+                .await;
         }
         return;
     }
     let complete = ServerMessage::Complete { id: &id };
-    let _ = queue.send(outgoing(complete.frame(protocol))).await;
+    recipient.enqueue(complete.frame(protocol)).await;
 }
 
 /// One operation's end of its connection's queue, for results shared by
 /// its group.
 struct Results {
     protocol: Protocol,
+    /// The operation's id as the client sent it.
+    operation: String,
     /// The operation's id, as JSON.
     id: String,
     /// The message type and the id: what sets its frames apart.
@@ -818,10 +814,12 @@ impl Results {
         queue: mpsc::Sender<Outgoing>,
         completed: Arc<AtomicBool>,
     ) -> Results {
+        let operation = id.to_owned();
         let id = serde_json::to_string(id).expect("a string serialises");
         Results {
             look: format!("{} {id}", next_kind(protocol)),
             protocol,
+            operation,
             id,
             queue,
             completed,
@@ -833,6 +831,12 @@ impl Results {
             frame: Box::new(frame),
             completed: Some(self.completed.clone()),
         }
+    }
+
+    /// Queues a frame of this operation, waiting for room; `false` once the
+    /// connection is gone.
+    async fn enqueue(&self, frame: Message) -> bool {
+        self.queue.send(self.outgoing(frame)).await.is_ok()
     }
 }
 
@@ -857,40 +861,34 @@ impl Recipient for Results {
     }
 
     fn send(&self, frame: Message) -> BoxFuture<'_, bool> {
-        Box::pin(async move { self.queue.send(self.outgoing(frame)).await.is_ok() })
+        Box::pin(self.enqueue(frame))
     }
 }
 
 /// Sends each result async-graphql executes for the operation, then
 /// `true`; `false` when it never executed (its error was sent) or the
 /// connection is gone.
-async fn send_executed<F, Sent, E>(
-    protocol: Protocol,
-    id: &str,
+async fn send_executed(
+    to: &Results,
     mut results: BoxStream<'static, Response>,
     anonymous: bool,
-    send: F,
-) -> bool
-where
-    F: Fn(Message) -> Sent,
-    Sent: std::future::Future<Output = Result<(), E>>,
-{
+) -> bool {
     let mut first = true;
     while let Some(response) = results.next().await {
         let response = with_codes(response, anonymous);
         if std::mem::take(&mut first) && never_executed(&response) {
             let error = ServerMessage::Error {
-                id,
+                id: &to.operation,
                 payload: &response.errors,
             };
-            let _ = send(error.frame(protocol)).await;
+            to.enqueue(error.frame(to.protocol)).await;
             return false;
         }
         let next = ServerMessage::Next {
-            id,
+            id: &to.operation,
             payload: &response,
         };
-        if send(next.frame(protocol)).await.is_err() {
+        if !to.enqueue(next.frame(to.protocol)).await {
             return false;
         }
     }
@@ -925,18 +923,13 @@ async fn write(
     while let Some(first) = queue.recv().await {
         let sent = timeout(send_timeout, async {
             let mut closing = false;
-            let mut next = Some(first);
-            let mut fed = 0;
+            let waiting = std::iter::from_fn(|| queue.try_recv().ok());
             // Nothing after our close frame goes out; at most a queue's
             // worth goes out in one write.
-            while let Some(outgoing) = next.take() {
+            for outgoing in std::iter::once(first).chain(waiting).take(QUEUE) {
                 if !closing && outgoing.wanted() {
                     closing = matches!(*outgoing.frame, Message::Close(_));
                     sink.feed(*outgoing.frame).await?;
-                }
-                fed += 1;
-                if fed < QUEUE {
-                    next = queue.try_recv().ok();
                 }
             }
             sink.flush().await.map(|()| closing)
