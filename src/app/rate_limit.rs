@@ -15,19 +15,18 @@
 //! **Across instances.** Behind a load balancer a bucket per instance would
 //! give a token `burst` per instance, and N times the rate. So a server's
 //! limiter keeps the buckets in PostgreSQL, the one thing its instances
-//! share ([`EventStore::take_from_bucket`]): each checked request is one
+//! share ([`EventStore::take_from_bucket`]): each checked request is an
 //! upsert on the caller's row that does the same comparison in SQL, on the
 //! database's clock. That is exact (concurrent requests of one caller queue
-//! on its row lock) and needs no new service. It costs one round trip per
-//! mutation request (queries pay nothing): alone, with 8 clients, the
-//! prepared upsert took 1.1 ms against 0.5 ms for `select 1` (pgbench, on
-//! the 2 loaded cores `bench-write` then measured 8 writers at about 565
-//! instead of 660 mutations/s). Leasing budget to instances in chunks would
-//! save the round trip but let a token exceed its burst by up to a chunk per
-//! instance; the limit is there to be exact across instances, and each
-//! mutation makes a larger round trip for its append anyway. The table is
-//! unlogged (no WAL per mutation): a crash or failover that empties it
-//! gives each token at most one more burst.
+//! on its row lock) and needs no new service. The requests of different
+//! callers waiting at the same moment share one statement, one round trip
+//! and one transaction (the store batches them, as it batches appends), so
+//! under load the check costs a fraction of a round trip per mutation;
+//! queries pay nothing. Leasing budget to instances in chunks would save
+//! more but let a token exceed its burst by up to a chunk per instance; the
+//! limit is there to be exact across instances. The table is unlogged (no
+//! WAL per mutation): a crash or failover that empties it gives each token
+//! at most one more burst.
 //!
 //! When the database fails or does not answer within [`SHARED_TIMEOUT`],
 //! the check falls back to this instance's own buckets, the per-instance

@@ -15,10 +15,15 @@
 //! Within one instance a stream has one command in flight at a time (the
 //! application's stream lock), and a group is ordered by stream, so groups
 //! of several instances lock streams in one order.
+//!
+//! Each writer task writes on a connection of its own, taken out of the
+//! pool ([`Own`]): sqlx pings a pooled connection every time it goes back,
+//! one more round trip per group, which guards against a query dropped
+//! halfway, and a writer task never drops one.
 
 use std::sync::Arc;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 use super::append::{duplicate_or, write_group, AppendError, Appended, Prepared};
@@ -72,6 +77,7 @@ async fn write(
     receiver: Arc<Mutex<mpsc::Receiver<(Prepared, Reply)>>>,
     notify_in_transaction: bool,
 ) {
+    let mut own = Own::new(pool.clone());
     loop {
         let mut group = Vec::new();
         {
@@ -88,29 +94,71 @@ async fn write(
             }
         }
         group.sort_by_key(|(prepared, _)| prepared.request.stream_id);
-        commit(&pool, group, notify_in_transaction).await;
+        commit(&pool, &mut own, group, notify_in_transaction).await;
     }
 }
 
-async fn commit(pool: &PgPool, group: Vec<(Prepared, Reply)>, notify_in_transaction: bool) {
+/// A connection out of the pool, for one task that never drops a query
+/// halfway; after an error it is replaced, as the pool would replace it.
+pub(super) struct Own {
+    pool: PgPool,
+    connection: Option<PgConnection>,
+}
+
+impl Own {
+    pub fn new(pool: PgPool) -> Own {
+        Own {
+            pool,
+            connection: None,
+        }
+    }
+
+    /// The connection, connected first when there is none.
+    pub async fn get(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
+        match &mut self.connection {
+            Some(connection) => Ok(connection),
+            empty => Ok(empty.insert(self.pool.acquire().await?.detach())),
+        }
+    }
+
+    /// Keeps the connection after `result`, or drops it after an error: it
+    /// may be broken, or point at a host that is no longer the primary.
+    pub fn after<T>(&mut self, result: Result<T, sqlx::Error>) -> Result<T, sqlx::Error> {
+        if result.is_err() {
+            self.connection = None;
+        }
+        result
+    }
+}
+
+async fn commit(
+    pool: &PgPool,
+    own: &mut Own,
+    group: Vec<(Prepared, Reply)>,
+    notify_in_transaction: bool,
+) {
     let prepared: Vec<&Prepared> = group.iter().map(|(p, _)| p).collect();
-    let outcomes: Vec<Result<Appended, AppendError>> =
-        match write_group(pool, &prepared, notify_in_transaction).await {
-            Ok(rows) if rows.len() == group.len() => group
-                .iter()
-                .zip(&rows)
-                .map(|((p, _), row)| p.outcome(row))
-                .collect(),
-            // Also a group of one: a twin of it with the same command id
-            // that committed meanwhile is found by the second try.
-            _ => {
-                let mut outcomes = Vec::with_capacity(group.len());
-                for (p, _) in &group {
-                    outcomes.push(alone(pool, p, notify_in_transaction).await);
-                }
-                outcomes
+    let written = match own.get().await {
+        Ok(connection) => write_group(connection, &prepared, notify_in_transaction).await,
+        Err(error) => Err(error),
+    };
+    let written = own.after(written);
+    let outcomes: Vec<Result<Appended, AppendError>> = match written {
+        Ok(rows) if rows.len() == group.len() => group
+            .iter()
+            .zip(&rows)
+            .map(|((p, _), row)| p.outcome(row))
+            .collect(),
+        // Also a group of one: a twin of it with the same command id
+        // that committed meanwhile is found by the second try.
+        _ => {
+            let mut outcomes = Vec::with_capacity(group.len());
+            for (p, _) in &group {
+                outcomes.push(alone(pool, p, notify_in_transaction).await);
             }
-        };
+            outcomes
+        }
+    };
     if !notify_in_transaction {
         let committed = group
             .iter()
@@ -121,7 +169,7 @@ async fn commit(pool: &PgPool, group: Vec<(Prepared, Reply)>, notify_in_transact
                 }
                 _ => None,
             });
-        notify_streams(pool, committed).await;
+        notify_streams(own, committed).await;
     }
     for ((_, reply), outcome) in group.into_iter().zip(outcomes) {
         // The command's client may have gone; its events are stored all the same.

@@ -8,28 +8,146 @@
 //! the database's `now()`: one clock for every instance, so their clocks
 //! may disagree without anyone gaining budget.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use super::commit::Own;
 use super::{EventStore, StoreError};
 
-/// Takes `cost` from the caller's bucket if `cost` fits under `capacity`
-/// (GCRA: `full_at` is when the bucket is full again; what it holds is
-/// `capacity - (full_at - now)`), in one upsert, so concurrent requests of
-/// one caller on any instance queue on its row and none is counted twice.
-/// A refused request leaves `full_at` as it was and is answered with how
-/// long until `cost` would fit.
+/// Takes `cost` from each caller's bucket if `cost` fits under `$3`, the
+/// capacity (GCRA: `full_at` is when the bucket is full again; what it holds
+/// is `capacity - (full_at - now)`), for several callers in one upsert, so
+/// concurrent requests of one caller on any instance queue on its row and
+/// none is counted twice. A refused request leaves `full_at` as it was and
+/// is answered with how long until `cost` would fit. The callers are
+/// distinct (a row cannot be upserted twice in one statement) and locked
+/// in their order, so two instances' statements never wait for each other
+/// in a circle. Inside `on conflict`, `excluded.full_at - now()` is the
+/// row's own cost: `now()` is the same throughout a statement.
 const TAKE: &str = "\
-insert into rate_buckets as bucket (caller, full_at, passed) \
-values ($1, now() + $2, true) \
-on conflict (caller) do update set \
-    passed = greatest(bucket.full_at, now()) + $2 <= now() + $3, \
-    full_at = case when greatest(bucket.full_at, now()) + $2 <= now() + $3 \
-        then greatest(bucket.full_at, now()) + $2 else bucket.full_at end \
-returning passed, \
-    case when passed then 0::bigint \
-    else ceil(extract(epoch from full_at + $2 - $3 - now()) * 1000000)::bigint end";
+with input as (\
+    select * from unnest($1::uuid[], $2::interval[]) with ordinality as i (caller, cost, n)), \
+taken as (\
+    insert into rate_buckets as bucket (caller, full_at, passed) \
+    select caller, now() + cost, true from input order by caller \
+    on conflict (caller) do update set \
+        passed = greatest(bucket.full_at, now()) + (excluded.full_at - now()) <= now() + $3, \
+        full_at = case \
+            when greatest(bucket.full_at, now()) + (excluded.full_at - now()) <= now() + $3 \
+            then greatest(bucket.full_at, now()) + (excluded.full_at - now()) \
+            else bucket.full_at end \
+    returning caller, passed, full_at) \
+select t.passed, case when t.passed then 0::bigint \
+    else ceil(extract(epoch from t.full_at + i.cost - $3 - now()) * 1000000)::bigint end \
+from input i join taken t using (caller) order by i.n";
+
+/// Most callers in one statement.
+const MAX_TAKES: usize = 64;
+
+/// Whether a take passed, or how long until it could.
+type Taken = Result<Result<(), Duration>, StoreError>;
+
+struct Take {
+    caller: Uuid,
+    cost: Duration,
+    capacity: Duration,
+    reply: oneshot::Sender<Taken>,
+}
+
+/// The queue to this instance's bucket task. Every mutation request takes
+/// from a bucket, so the takes waiting at one moment share one statement,
+/// as commands share a group commit: one round trip and one transaction
+/// for all of them, on a connection of the task's own.
+#[derive(Debug)]
+pub(super) struct Buckets {
+    queue: mpsc::Sender<Take>,
+}
+
+impl Buckets {
+    pub fn start(pool: PgPool) -> Buckets {
+        let (queue, receiver) = mpsc::channel(4 * MAX_TAKES);
+        tokio::spawn(take_in_turn(Own::new(pool), receiver));
+        Buckets { queue }
+    }
+}
+
+async fn take_in_turn(mut own: Own, mut receiver: mpsc::Receiver<Take>) {
+    let mut waiting: VecDeque<Take> = VecDeque::new();
+    loop {
+        if waiting.is_empty() {
+            match receiver.recv().await {
+                Some(take) => waiting.push_back(take),
+                None => return,
+            }
+        }
+        while waiting.len() < 4 * MAX_TAKES {
+            match receiver.try_recv() {
+                Ok(take) => waiting.push_back(take),
+                Err(_) => break,
+            }
+        }
+        // A caller's second take, or one against another capacity, waits
+        // for the next statement, in its turn.
+        let capacity = waiting.front().map_or(Duration::ZERO, |t| t.capacity);
+        let mut batch: Vec<Take> = Vec::new();
+        let mut later = VecDeque::new();
+        for take in waiting.drain(..) {
+            if batch.len() < MAX_TAKES
+                && take.capacity == capacity
+                && !batch.iter().any(|b| b.caller == take.caller)
+            {
+                batch.push(take);
+            } else {
+                later.push_back(take);
+            }
+        }
+        waiting = later;
+        let taken = match own.get().await {
+            Ok(connection) => take_all(connection, &batch, capacity).await,
+            Err(error) => Err(error),
+        };
+        match own.after(taken) {
+            Ok(rows) if rows.len() == batch.len() => {
+                for (take, (passed, wait_micros)) in batch.into_iter().zip(rows) {
+                    let taken = match passed {
+                        true => Ok(()),
+                        false => Err(Duration::from_micros(wait_micros.max(1).unsigned_abs())),
+                    };
+                    // The request may have stopped waiting; nothing to undo.
+                    let _ = take.reply.send(Ok(taken));
+                }
+            }
+            Ok(_) => reply_all(batch, || sqlx::Error::RowNotFound),
+            Err(error) => {
+                let message = error.to_string();
+                reply_all(batch, || sqlx::Error::Protocol(message.clone()))
+            }
+        }
+    }
+}
+
+async fn take_all(
+    connection: &mut PgConnection,
+    batch: &[Take],
+    capacity: Duration,
+) -> Result<Vec<(bool, i64)>, sqlx::Error> {
+    sqlx::query_as(TAKE)
+        .bind(batch.iter().map(|t| t.caller).collect::<Vec<_>>())
+        .bind(batch.iter().map(|t| t.cost).collect::<Vec<_>>())
+        .bind(capacity)
+        .fetch_all(connection)
+        .await
+}
+
+fn reply_all(batch: Vec<Take>, error: impl Fn() -> sqlx::Error) {
+    for take in batch {
+        let _ = take.reply.send(Err(StoreError::Database(error())));
+    }
+}
 
 impl EventStore {
     /// Takes `cost` from `caller`'s mutation bucket, or says how long until
@@ -39,20 +157,21 @@ impl EventStore {
         caller: Uuid,
         cost: Duration,
         capacity: Duration,
-    ) -> Result<Result<(), Duration>, StoreError> {
-        let (passed, wait_micros): (bool, i64) = sqlx::query_as(TAKE)
-            .bind(caller)
-            .bind(cost)
-            .bind(capacity)
-            .fetch_one(&self.pool)
-            .await?;
-        if passed {
-            Ok(Ok(()))
-        } else {
-            Ok(Err(Duration::from_micros(
-                wait_micros.max(1).unsigned_abs(),
-            )))
-        }
+    ) -> Taken {
+        let (reply, answer) = oneshot::channel();
+        let take = Take {
+            caller,
+            cost,
+            capacity,
+            reply,
+        };
+        let stopped = || StoreError::Database(sqlx::Error::PoolClosed);
+        self.buckets()
+            .queue
+            .send(take)
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// Records websocket `connection` of `instance` for `caller` if the

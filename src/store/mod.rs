@@ -28,6 +28,7 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 use uuid::Uuid;
 
 use commit::Committer;
+use limits::Buckets;
 
 pub use append::{stamp, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent};
 pub use chain::event_hash;
@@ -74,6 +75,8 @@ pub struct EventStore {
     /// The group-commit writers, started with the first append (a store
     /// can be made outside a runtime).
     committer: Arc<OnceLock<Committer>>,
+    /// The shared rate limit's batched takes, started with the first.
+    buckets: Arc<OnceLock<Buckets>>,
 }
 
 impl EventStore {
@@ -82,6 +85,7 @@ impl EventStore {
             pool,
             notify_in_transaction: false,
             committer: Arc::default(),
+            buckets: Arc::default(),
         }
     }
 
@@ -96,6 +100,11 @@ impl EventStore {
     fn committer(&self) -> &Committer {
         self.committer
             .get_or_init(|| Committer::start(self.pool.clone(), self.notify_in_transaction))
+    }
+
+    fn buckets(&self) -> &Buckets {
+        self.buckets
+            .get_or_init(|| Buckets::start(self.pool.clone()))
     }
 
     /// Connects to `url`, creating the database when it does not exist yet.
@@ -185,18 +194,24 @@ impl EventStore {
 /// statement after the commit, so that writers do not queue on the global
 /// lock `NOTIFY` takes at commit. A wake-up only: should it fail, or the
 /// process die first, followers find the events on their next poll.
-async fn notify_streams(pool: &PgPool, changed: impl Iterator<Item = (Uuid, i64)>) {
+async fn notify_streams(own: &mut commit::Own, changed: impl Iterator<Item = (Uuid, i64)>) {
     let payloads: Vec<String> = changed
         .map(|(stream, version)| format!("{stream}:{version}"))
         .collect();
     if payloads.is_empty() {
         return;
     }
-    let sent = sqlx::query("select pg_notify($1, payload) from unnest($2::text[]) as payload")
-        .bind(CHANNEL)
-        .bind(payloads)
-        .execute(pool)
-        .await;
+    let sent = match own.get().await {
+        Ok(connection) => {
+            sqlx::query("select pg_notify($1, payload) from unnest($2::text[]) as payload")
+                .bind(CHANNEL)
+                .bind(payloads)
+                .execute(connection)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    let sent = own.after(sent);
     if let Err(error) = sent {
         tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
     }

@@ -565,3 +565,34 @@ async fn a_limit_above_a_million_a_second_never_refuses_concurrent_requests() {
         assert_eq!(check.unwrap(), Ok(()));
     }
 }
+
+#[tokio::test]
+async fn takes_of_many_callers_at_once_on_two_instances_share_statements_and_count_exactly() {
+    let app = spawn_app().await;
+    // Two stores on one database, as two instances would have: each batches
+    // the takes waiting at one moment into one statement, a caller's
+    // repeated takes into later ones.
+    let instances = [
+        app.store.clone(),
+        werkplaats::store::EventStore::new(app.pool.clone()),
+    ];
+    let (one, bucket) = (Duration::from_secs(10), Duration::from_secs(50));
+    let callers: Vec<Uuid> = (0..6).map(|_| Uuid::new_v4()).collect();
+    let takes = (0..96).map(|n| {
+        let store = instances[n % 2].clone();
+        let caller = callers[n % callers.len()];
+        tokio::spawn(async move { (caller, store.take_from_bucket(caller, one, bucket).await) })
+    });
+    let mut passed = std::collections::HashMap::new();
+    for take in futures::future::join_all(takes).await {
+        let (caller, taken) = take.unwrap();
+        match taken.unwrap() {
+            Ok(()) => *passed.entry(caller).or_insert(0) += 1,
+            Err(wait) => assert!(wait > Duration::from_secs(9), "{wait:?}"),
+        }
+    }
+    // A burst of 5 per caller, 16 tries each: exactly 5 pass, on either.
+    for caller in &callers {
+        assert_eq!(passed.get(caller), Some(&5), "{caller}");
+    }
+}
