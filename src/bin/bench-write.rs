@@ -62,6 +62,7 @@ mod server;
 
 use scratch::BenchDatabase;
 use server::{graphql, serve, text, ServeArgs, Server};
+use werkplaats::config::Config;
 use werkplaats::store::EventStore;
 
 const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id } facilitatorToken } }";
@@ -266,7 +267,14 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
 
     let admin_token = format!("bench-admin-{:016x}", rand::random::<u64>());
     let pool_size = args.pool_size.unwrap_or(most as u32);
-    let server = Server::start("server", database_url, &admin_token, pool_size, false).await?;
+    let server = Server::start(
+        "server",
+        database_url,
+        &admin_token,
+        pool_size,
+        Config::default().notify_in_transaction,
+    )
+    .await?;
     let setup = reqwest::Client::new();
 
     if let Some(path) = &args.write_wrk_setup {

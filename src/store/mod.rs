@@ -83,7 +83,7 @@ impl EventStore {
     pub fn new(pool: PgPool) -> Self {
         EventStore {
             pool,
-            notify_in_transaction: false,
+            notify_in_transaction: true,
             committer: Arc::default(),
             buckets: Arc::default(),
         }
@@ -191,8 +191,9 @@ impl EventStore {
 }
 
 /// Wakes the followers of each `(stream, version)` on every instance, in one
-/// statement after the commit, so that writers do not queue on the global
-/// lock `NOTIFY` takes at commit. A wake-up only: should it fail, or the
+/// statement after the commit, when the store is told not to notify inside
+/// the transaction (where writers queue on the global lock `NOTIFY` takes
+/// at commit). A wake-up only: should it fail, or the
 /// process die first, followers find the events on their next poll.
 async fn notify_streams(own: &mut commit::Own, changed: impl Iterator<Item = (Uuid, i64)>) {
     let payloads: Vec<String> = changed
