@@ -16,17 +16,16 @@
 //! application's stream lock), and a group is ordered by stream, so groups
 //! of several instances lock streams in one order.
 //!
-//! Each writer task writes on a connection of its own, taken out of the
-//! pool ([`Own`]): sqlx pings a pooled connection every time it goes back,
-//! one more round trip per group, which guards against a query dropped
-//! halfway, and a writer task never drops one.
+//! Each writer task writes on a connection of its own ([`Own`]), not one
+//! borrowed from the pool for each group.
 
 use std::sync::Arc;
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 use super::append::{duplicate_or, write_group, AppendError, Appended, Prepared};
+use super::own::Own;
 use super::{notify_streams, StoreError};
 
 /// Writer tasks per instance: groups in flight at once.
@@ -98,39 +97,6 @@ async fn write(
     }
 }
 
-/// A connection out of the pool, for one task that never drops a query
-/// halfway; after an error it is replaced, as the pool would replace it.
-pub(super) struct Own {
-    pool: PgPool,
-    connection: Option<PgConnection>,
-}
-
-impl Own {
-    pub fn new(pool: PgPool) -> Own {
-        Own {
-            pool,
-            connection: None,
-        }
-    }
-
-    /// The connection, connected first when there is none.
-    pub async fn get(&mut self) -> Result<&mut PgConnection, sqlx::Error> {
-        match &mut self.connection {
-            Some(connection) => Ok(connection),
-            empty => Ok(empty.insert(self.pool.acquire().await?.detach())),
-        }
-    }
-
-    /// Keeps the connection after `result`, or drops it after an error: it
-    /// may be broken, or point at a host that is no longer the primary.
-    pub fn after<T>(&mut self, result: Result<T, sqlx::Error>) -> Result<T, sqlx::Error> {
-        if result.is_err() {
-            self.connection = None;
-        }
-        result
-    }
-}
-
 async fn commit(
     pool: &PgPool,
     own: &mut Own,
@@ -138,10 +104,8 @@ async fn commit(
     notify_in_transaction: bool,
 ) {
     let prepared: Vec<&Prepared> = group.iter().map(|(p, _)| p).collect();
-    let written = match own.get().await {
-        Ok(connection) => write_group(connection, &prepared, notify_in_transaction).await,
-        Err(error) => Err(error),
-    };
+    let written =
+        async { write_group(own.get().await?, &prepared, notify_in_transaction).await }.await;
     let written = own.after(written);
     let outcomes: Vec<Result<Appended, AppendError>> = match written {
         Ok(rows) if rows.len() == group.len() => group

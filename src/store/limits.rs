@@ -15,7 +15,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::commit::Own;
+use super::own::Own;
 use super::{EventStore, StoreError};
 
 /// Takes `cost` from each caller's bucket if `cost` fits under `$3`, the
@@ -106,10 +106,7 @@ async fn take_in_turn(mut own: Own, mut receiver: mpsc::Receiver<Take>) {
             }
         }
         waiting = later;
-        let taken = match own.get().await {
-            Ok(connection) => take_all(connection, &batch, capacity).await,
-            Err(error) => Err(error),
-        };
+        let taken = async { take_all(own.get().await?, &batch, capacity).await }.await;
         match own.after(taken) {
             Ok(rows) if rows.len() == batch.len() => {
                 for (take, (passed, wait_micros)) in batch.into_iter().zip(rows) {

@@ -16,6 +16,7 @@ mod library;
 mod limits;
 mod members;
 mod notify;
+mod own;
 mod primary;
 mod read;
 mod verify;
@@ -195,23 +196,21 @@ impl EventStore {
 /// the transaction (where writers queue on the global lock `NOTIFY` takes
 /// at commit). A wake-up only: should it fail, or the
 /// process die first, followers find the events on their next poll.
-async fn notify_streams(own: &mut commit::Own, changed: impl Iterator<Item = (Uuid, i64)>) {
+async fn notify_streams(own: &mut own::Own, changed: impl Iterator<Item = (Uuid, i64)>) {
     let payloads: Vec<String> = changed
         .map(|(stream, version)| format!("{stream}:{version}"))
         .collect();
     if payloads.is_empty() {
         return;
     }
-    let sent = match own.get().await {
-        Ok(connection) => {
-            sqlx::query("select pg_notify($1, payload) from unnest($2::text[]) as payload")
-                .bind(CHANNEL)
-                .bind(payloads)
-                .execute(connection)
-                .await
-        }
-        Err(error) => Err(error),
-    };
+    let sent = async {
+        sqlx::query("select pg_notify($1, payload) from unnest($2::text[]) as payload")
+            .bind(CHANNEL)
+            .bind(payloads)
+            .execute(own.get().await?)
+            .await
+    }
+    .await;
     let sent = own.after(sent);
     if let Err(error) = sent {
         tracing::warn!(%error, "NOTIFY after an append failed; followers will poll");
