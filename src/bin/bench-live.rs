@@ -44,7 +44,6 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use futures::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -55,11 +54,14 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+#[path = "support/delivery.rs"]
+mod delivery;
 #[path = "support/scratch.rs"]
 mod scratch;
 #[path = "support/server.rs"]
 mod server;
 
+use delivery::{delivery, Delivery};
 use scratch::BenchDatabase;
 use server::{graphql, serve, text, ServeArgs, Server};
 use werkplaats::config::Config;
@@ -914,40 +916,6 @@ enum Incoming {
     Other(Value),
 }
 
-#[derive(Debug)]
-struct Delivery {
-    version: i64,
-    /// From `recordedAt` to the moment the message was parsed.
-    latency_us: u64,
-}
-
-/// The shape of a `next` message with the benchmark's subscription, decoded
-/// directly (no intermediate JSON tree) since it is by far the most common.
-#[derive(Deserialize)]
-struct NextMessage {
-    #[serde(rename = "type")]
-    kind: String,
-    payload: NextPayload,
-}
-
-#[derive(Deserialize)]
-struct NextPayload {
-    data: NextData,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NextData {
-    werkplaats_events: EventFields,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EventFields {
-    version: i64,
-    recorded_at: DateTime<Utc>,
-}
-
 async fn next_message(socket: &mut Socket) -> anyhow::Result<Incoming> {
     loop {
         let text = match socket.next().await {
@@ -958,18 +926,8 @@ async fn next_message(socket: &mut Socket) -> anyhow::Result<Incoming> {
             Some(Err(error)) => return Err(error.into()),
             None => bail!("the connection ended"),
         };
-        if let Ok(next) = serde_json::from_str::<NextMessage>(text.as_str()) {
-            if next.kind == "next" {
-                // The delivery time: right after the client parsed the message.
-                let delivered = Utc::now();
-                let latency = (delivered - next.payload.data.werkplaats_events.recorded_at)
-                    .num_microseconds()
-                    .unwrap_or(0);
-                return Ok(Incoming::Event(Delivery {
-                    version: next.payload.data.werkplaats_events.version,
-                    latency_us: latency.max(0) as u64,
-                }));
-            }
+        if let Some(event) = delivery(text.as_str()) {
+            return Ok(Incoming::Event(event));
         }
         let message: Value = serde_json::from_str(text.as_str())
             .with_context(|| format!("not JSON: {}", text.as_str()))?;

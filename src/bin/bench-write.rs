@@ -1,7 +1,7 @@
 //! `bench-write`: what one command costs us, next to what PostgreSQL can do.
 //!
 //! The benchmark creates a throw-away database and, for each number of
-//! concurrent writers in `--writers`, measures three ways of appending one
+//! concurrent writers in `--writers`, measures four ways of appending one
 //! event for `--seconds`, each writer sending one write at a time on its own
 //! stream:
 //! - **werkplaats**: the whole path. One real server instance (this binary
@@ -11,6 +11,12 @@
 //!   keep-alive HTTP connection and sends `recordProblem` mutations with a
 //!   400-character description as its werkplaats' facilitator. Every answer
 //!   is checked for GraphQL `errors`.
+//! - **event store alone**: the same command's events appended through
+//!   our store (`EventStore::append_on`, in this process, on a pool of its
+//!   own): the hash chain, the group commit and `append_commands`, without
+//!   HTTP, GraphQL, the rate limit or the fold. What it costs is what our
+//!   SQL and its guarantees cost; the rest of the first path's time is the
+//!   server's.
 //! - **raw INSERT**: the row such a command appends (same columns, the
 //!   payload of a stored `ProblemRecorded` event), one INSERT per
 //!   transaction as a prepared statement into `bench_events`, a copy of the
@@ -27,9 +33,10 @@
 //!
 //! Each path gets its throughput in commands/s and the latency of every
 //! write in an HDR histogram (p50, p99). The distance between the first and
-//! the second is what our HTTP, GraphQL, fold, hash chain and extra round
-//! trips cost; the third shows what a well-known event store design does
-//! with the same PostgreSQL. A table per writer count goes to stdout as
+//! the second is what our server (HTTP, GraphQL, rate limit, fold) costs,
+//! between the second and the third what our SQL and its guarantees cost;
+//! the fourth shows what a well-known event store design does with the
+//! same PostgreSQL. A table per writer count goes to stdout as
 //! soon as it is measured, a markdown summary at the end; the database is
 //! dropped at the end, also on error or Ctrl-C.
 //!
@@ -63,7 +70,7 @@ mod server;
 use scratch::BenchDatabase;
 use server::{graphql, serve, text, ServeArgs, Server};
 use werkplaats::config::Config;
-use werkplaats::store::EventStore;
+use werkplaats::store::{AppendRequest, Appended, EventStore, Head, NewEvent};
 
 const CREATE_WERKPLAATS: &str = "mutation($input: CreateWerkplaatsInput!) { createWerkplaats(input: $input) { werkplaats { id } facilitatorToken } }";
 const RECORD_PROBLEM: &str =
@@ -138,7 +145,7 @@ const WRITE_MESSAGE: &str = "select bench_write_message($1, $2, $3, $4, $5, $6)"
 #[derive(Parser)]
 #[command(
     name = "bench-write",
-    about = "Write benchmark: recordProblem over GraphQL vs raw INSERT vs a Message DB-style function"
+    about = "Write benchmark: recordProblem over GraphQL vs our event store alone vs raw INSERT vs a Message DB-style function"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -307,6 +314,10 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
         let werkplaats = drive(http, duration).await?;
 
         let template = Arc::new(template(&mut admin).await?);
+        eprintln!("bench-write: {writers} writers, event store alone");
+        let alone = EventStore::connect(database_url, writers as u32).await?;
+        let store = drive(store_writers(&alone, writers, &template), duration).await?;
+        alone.pool().close().await;
         eprintln!("bench-write: {writers} writers, raw INSERT");
         let raw = drive(
             db_writers(database_url, writers, &template, Target::RawInsert).await?,
@@ -323,6 +334,7 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
         let point = Point {
             writers,
             werkplaats,
+            store,
             raw,
             message_db,
         };
@@ -340,7 +352,7 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
 
     let failed: Vec<&Measured> = points
         .iter()
-        .flat_map(|p| [&p.werkplaats, &p.raw, &p.message_db])
+        .flat_map(|p| [&p.werkplaats, &p.store, &p.raw, &p.message_db])
         .filter(|m| m.failed > 0)
         .collect();
     if let Some(first) = failed.first() {
@@ -482,6 +494,13 @@ enum Writer {
         werkplaats: Werkplaats,
         sent: u64,
     },
+    Store {
+        store: EventStore,
+        stream: Uuid,
+        /// The stream's head after the last append; `None` before the first.
+        head: Option<(i64, Head)>,
+        template: Arc<Template>,
+    },
     Database {
         connection: PgConnection,
         target: Target,
@@ -532,6 +551,42 @@ impl Writer {
                 data["recordProblem"]["version"]
                     .as_i64()
                     .ok_or_else(|| anyhow!("recordProblem answered without a version: {data}"))?;
+            }
+            Writer::Store {
+                store,
+                stream,
+                head,
+                template,
+            } => {
+                let command = Uuid::new_v4();
+                let request = AppendRequest {
+                    stream_id: *stream,
+                    expected_version: head.as_ref().map_or(0, |(version, _)| *version),
+                    command_id: command,
+                    correlation_id: command,
+                    actor: template.actor_id,
+                    events: vec![NewEvent {
+                        event_type: "ProblemRecorded",
+                        schema_version: template.schema_version,
+                        payload: template.payload.clone(),
+                    }],
+                    members: Vec::new(),
+                    access: Vec::new(),
+                    recorded_at: None,
+                    library: None,
+                };
+                let on = head.as_ref().map(|(_, h)| h.clone());
+                match store.append_on(request, on).await? {
+                    Appended::Committed {
+                        last_version,
+                        recorded_at,
+                        hash,
+                        ..
+                    } => *head = Some((last_version, Head { hash, recorded_at })),
+                    Appended::Duplicate { .. } => {
+                        bail!("a new command id was taken for a duplicate")
+                    }
+                }
             }
             Writer::Database {
                 connection,
@@ -585,6 +640,17 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+fn store_writers(store: &EventStore, count: usize, template: &Arc<Template>) -> Vec<Writer> {
+    (0..count)
+        .map(|_| Writer::Store {
+            store: store.clone(),
+            stream: Uuid::new_v4(),
+            head: None,
+            template: template.clone(),
+        })
+        .collect()
 }
 
 async fn db_writers(
@@ -702,14 +768,16 @@ fn ms(micros: u64) -> f64 {
 struct Point {
     writers: usize,
     werkplaats: Measured,
+    store: Measured,
     raw: Measured,
     message_db: Measured,
 }
 
 impl Point {
-    fn paths(&self) -> [(&'static str, &Measured); 3] {
+    fn paths(&self) -> [(&'static str, &Measured); 4] {
         [
             ("werkplaats (GraphQL)", &self.werkplaats),
+            ("event store alone", &self.store),
             ("raw INSERT", &self.raw),
             ("Message DB-style", &self.message_db),
         ]
@@ -744,16 +812,19 @@ impl Point {
         }
         let _ = write!(
             out,
-            "writers {}: werkplaats {:.0}/s (p50 {:.1} ms, p99 {:.1} ms) | raw INSERT {:.0}/s | \
-             Message DB-style {:.0}/s | werkplaats/raw {:.3}, werkplaats/MessageDB {:.2}",
+            "writers {}: werkplaats {:.0}/s (p50 {:.1} ms, p99 {:.1} ms) | event store alone {:.0}/s | \
+             raw INSERT {:.0}/s | Message DB-style {:.0}/s | werkplaats/raw {:.3}, \
+             werkplaats/MessageDB {:.2}, store alone/raw {:.3}",
             self.writers,
             self.werkplaats.per_sec(),
             self.werkplaats.p50(),
             self.werkplaats.p99(),
+            self.store.per_sec(),
             self.raw.per_sec(),
             self.message_db.per_sec(),
             self.versus_raw(),
-            self.versus_message_db()
+            self.versus_message_db(),
+            self.store.per_sec() / self.raw.per_sec()
         );
         out
     }
@@ -776,16 +847,17 @@ fn summary(args: &BenchArgs, pool_size: u32, points: &[Point]) -> String {
     );
     let _ = writeln!(
         out,
-        "| writers | werkplaats (GraphQL) | raw INSERT | Message DB-style | werkplaats ÷ raw | werkplaats ÷ Message DB |"
+        "| writers | werkplaats (GraphQL) | event store alone | raw INSERT | Message DB-style | werkplaats ÷ raw | werkplaats ÷ Message DB |"
     );
-    let _ = writeln!(out, "| ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for point in points {
         let cell = |m: &Measured| format!("{:.0} ({:.1} / {:.1})", m.per_sec(), m.p50(), m.p99());
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {:.3} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {:.3} | {:.2} |",
             point.writers,
             cell(&point.werkplaats),
+            cell(&point.store),
             cell(&point.raw),
             cell(&point.message_db),
             point.versus_raw(),
