@@ -129,9 +129,9 @@ pub struct Config {
     #[arg(long, env = "WERKPLAATS_INSTANCE_TTL_SECS", default_value_t = DEFAULT_INSTANCE_TTL_SECS, value_parser = clap::value_parser!(u64).range(1..))]
     pub instance_ttl_secs: u64,
 
-    /// Connections in the database pool. The store's two group-commit
-    /// writers and its rate-limit task each keep one more of their own, so
-    /// an instance holds up to this many plus three.
+    /// Connections in the database pool. The store's group-commit writer
+    /// and its rate-limit task each keep one more of their own, so an
+    /// instance holds up to this many plus two.
     #[arg(long, env = "WERKPLAATS_DB_POOL_SIZE", default_value_t = DEFAULT_DB_POOL_SIZE)]
     pub db_pool_size: u32,
 

@@ -2,7 +2,7 @@
 //!
 //! sqlx pings a pooled connection every time it goes back to the pool (a
 //! `Sync` round trip, whatever `test_before_acquire` says), in case a query
-//! on it was dropped halfway. The store's busiest tasks (the group writers,
+//! on it was dropped halfway. The store's busiest tasks (the group writer,
 //! the rate limit's batched takes) each send a statement at a time and
 //! never drop one halfway, so they keep a connection taken out of the pool
 //! and save that round trip on every statement. After an error it is
