@@ -390,14 +390,12 @@ async fn run(args: &BenchArgs, rate: f64) -> anyhow::Result<Measured> {
     }
     let mut latency = Histogram::<u64>::new_with_bounds(1, 3_600_000_000, 3)?;
     let mut received = 0;
-    let mut connected = 0;
-    let mut kib_per_subscriber = 0.0;
+    let mut kib_per_subscriber = None;
     for task in tasks {
         let latencies = task.await??;
-        connected += 1;
-        if connected == 1 {
-            // Every subscriber is connected before the first event, so this
-            // is the servers' memory with all of them.
+        if kib_per_subscriber.is_none() {
+            // Every subscriber was connected before the first event, so
+            // once one is done this is the servers' memory with all of them.
             let full: Vec<u64> = servers
                 .iter()
                 .map(Server::rss_kib)
@@ -407,7 +405,7 @@ async fn run(args: &BenchArgs, rate: f64) -> anyhow::Result<Measured> {
                 .zip(&idle)
                 .map(|(f, i)| f.saturating_sub(*i))
                 .sum();
-            kib_per_subscriber = grown as f64 / args.subscribers as f64;
+            kib_per_subscriber = Some(grown as f64 / args.subscribers as f64);
         }
         received += latencies.len() as u64;
         for micros in latencies {
@@ -423,7 +421,7 @@ async fn run(args: &BenchArgs, rate: f64) -> anyhow::Result<Measured> {
         expected,
         received,
         latency,
-        kib_per_subscriber,
+        kib_per_subscriber: kib_per_subscriber.unwrap_or_default(),
     })
 }
 
