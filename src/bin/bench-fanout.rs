@@ -51,8 +51,11 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 #[path = "support/delivery.rs"]
 mod delivery;
+#[path = "support/memory.rs"]
+mod memory;
 
 use delivery::delivery;
+use memory::rss_kib;
 
 /// Server processes, as `bench-live` runs two instances.
 const SERVERS: usize = 2;
@@ -318,13 +321,7 @@ impl Server {
     }
 
     fn rss_kib(&self) -> anyhow::Result<u64> {
-        let pid = self.child.id().context("the server has exited")?;
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("no VmRSS")
+        rss_kib(self.child.id().context("the server has exited")?)
     }
 }
 

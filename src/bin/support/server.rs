@@ -14,6 +14,9 @@ use tokio::process::{Child, ChildStdin, Command};
 use werkplaats::config::Config;
 use werkplaats::startup::Application;
 
+#[path = "memory.rs"]
+mod memory;
+
 /// Longest an instance may take to start and report its address.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -134,12 +137,7 @@ impl Server {
 
     /// Resident memory in KiB, from `/proc/<pid>/status`.
     pub fn rss_kib(&self) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-            .ok_or_else(|| anyhow!("no VmRSS for server {}", self.label))
+        memory::rss_kib(self.pid).with_context(|| format!("server {}", self.label))
     }
 
     pub async fn stop(mut self) {
