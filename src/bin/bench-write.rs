@@ -175,8 +175,9 @@ struct BenchArgs {
     #[arg(long, default_value_t = 10.0)]
     seconds: f64,
 
-    /// Database connections of the server (default: the largest --writers,
-    /// so no writer waits for a connection).
+    /// Database connections of the server (default: the largest --writers
+    /// and one more, the server's `LISTEN` connection, which it holds for
+    /// good: so no writer waits for a connection).
     #[arg(long)]
     pool_size: Option<u32>,
 
@@ -273,7 +274,7 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
         .await?;
 
     let admin_token = format!("bench-admin-{:016x}", rand::random::<u64>());
-    let pool_size = args.pool_size.unwrap_or(most as u32);
+    let pool_size = args.pool_size.unwrap_or(most as u32 + 1);
     let server = Server::start(
         "server",
         database_url,
