@@ -36,7 +36,11 @@
 //! the second is what our server (HTTP, GraphQL, rate limit, fold) costs,
 //! between the second and the third what our SQL and its guarantees cost;
 //! the fourth shows what a well-known event store design does with the
-//! same PostgreSQL. A table per writer count goes to stdout as
+//! same PostgreSQL. Beside each path go the CPU µs per command that the
+//! server, PostgreSQL and this process spent, the share of the machine
+//! left idle, and the ceiling those costs allow were the path never
+//! waiting (the cores divided by the cost, `support/cpu.rs`): a path short
+//! of CPU and a path that waits look alike in commands/s alone. A table per writer count goes to stdout as
 //! soon as it is measured, a markdown summary at the end; the database is
 //! dropped at the end, also on error or Ctrl-C.
 //!
@@ -62,6 +66,8 @@ use hdrhistogram::Histogram;
 use serde_json::{json, Value};
 use sqlx::{Connection as _, PgConnection};
 use uuid::Uuid;
+#[path = "support/cpu.rs"]
+mod cpu;
 #[path = "support/scratch.rs"]
 mod scratch;
 #[path = "support/server.rs"]
@@ -312,23 +318,30 @@ async fn run(args: &BenchArgs, database_url: &str) -> anyhow::Result<()> {
             .map(|w| Writer::http(&server.http, w))
             .collect::<anyhow::Result<_>>()?;
         eprintln!("bench-write: {writers} writers, werkplaats");
-        let werkplaats = drive(http, duration).await?;
+        let werkplaats = drive(http, duration, server.pid).await?;
 
         let template = Arc::new(template(&mut admin).await?);
         eprintln!("bench-write: {writers} writers, event store alone");
         let alone = EventStore::connect(database_url, writers as u32).await?;
-        let store = drive(store_writers(&alone, writers, &template), duration).await?;
+        let store = drive(
+            store_writers(&alone, writers, &template),
+            duration,
+            server.pid,
+        )
+        .await?;
         alone.pool().close().await;
         eprintln!("bench-write: {writers} writers, raw INSERT");
         let raw = drive(
             db_writers(database_url, writers, &template, Target::RawInsert).await?,
             duration,
+            server.pid,
         )
         .await?;
         eprintln!("bench-write: {writers} writers, Message DB-style");
         let message_db = drive(
             db_writers(database_url, writers, &template, Target::MessageDb).await?,
             duration,
+            server.pid,
         )
         .await?;
 
@@ -684,6 +697,8 @@ struct Measured {
     elapsed: Duration,
     /// Per successful write, in µs.
     latency: Histogram<u64>,
+    /// Where the CPU went while it ran.
+    cpu: cpu::Spent,
 }
 
 impl Measured {
@@ -702,7 +717,9 @@ impl Measured {
 
 /// Every writer writes once (connecting, preparing statements), then all
 /// write as fast as they can until `duration` has passed.
-async fn drive(writers: Vec<Writer>, duration: Duration) -> anyhow::Result<Measured> {
+/// Runs `writers` for `duration` after one warm-up write each; `server` is
+/// the server's pid, for where the CPU went.
+async fn drive(writers: Vec<Writer>, duration: Duration, server: u32) -> anyhow::Result<Measured> {
     let warmed = futures::future::join_all(writers.into_iter().map(|mut writer| async move {
         writer.write().await.context("the first write")?;
         Ok::<Writer, anyhow::Error>(writer)
@@ -710,6 +727,7 @@ async fn drive(writers: Vec<Writer>, duration: Duration) -> anyhow::Result<Measu
     .await;
     let writers = warmed.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
 
+    let before = cpu::Sample::now(Some(server))?;
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = writers
@@ -729,28 +747,35 @@ async fn drive(writers: Vec<Writer>, duration: Duration) -> anyhow::Result<Measu
                         }
                     }
                 }
-                (latency, failed, first_failure)
+                (writer, latency, failed, first_failure)
             })
         })
         .collect();
-    let mut measured = Measured {
-        writes: 0,
-        failed: 0,
-        first_failure: None,
-        elapsed: Duration::ZERO,
-        latency: latency_histogram(),
-    };
+    let mut latency = latency_histogram();
+    let (mut failed, mut first_failure) = (0, None);
+    // The writers stay until the CPU is read: a closed connection's
+    // backend exits and takes its CPU time with it.
+    let mut done = Vec::with_capacity(tasks.len());
     for task in tasks {
-        let (latency, failed, first_failure) = task.await.context("a writer task")?;
-        measured.writes += latency.len();
-        measured.failed += failed;
-        if measured.first_failure.is_none() {
-            measured.first_failure = first_failure;
-        }
-        measured.latency.add(&latency)?;
+        let (writer, writer_latency, writer_failed, writer_failure) =
+            task.await.context("a writer task")?;
+        latency.add(&writer_latency)?;
+        failed += writer_failed;
+        first_failure = first_failure.or(writer_failure);
+        done.push(writer);
     }
-    measured.elapsed = started.elapsed();
-    Ok(measured)
+    let elapsed = started.elapsed();
+    let writes = latency.len();
+    let cpu = before.until(&cpu::Sample::now(Some(server))?, writes + failed);
+    drop(done);
+    Ok(Measured {
+        writes,
+        failed,
+        first_failure,
+        elapsed,
+        latency,
+        cpu,
+    })
 }
 
 fn latency_histogram() -> Histogram<u64> {
@@ -797,25 +822,33 @@ impl Point {
         let _ = writeln!(out, "== {} writers ==", self.writers);
         let _ = writeln!(
             out,
-            "  {:<22} {:>10} {:>9} {:>9} {:>9} {:>7}",
-            "path", "commands/s", "p50 ms", "p99 ms", "writes", "failed"
+            "  {:<22} {:>10} {:>9} {:>9} {:>9} {:>7} | CPU µs per command: {:>7} {:>10} {:>6} {:>6} | {:>6} {:>8}",
+            "path", "commands/s", "p50 ms", "p99 ms", "writes", "failed",
+            "server", "PostgreSQL", "bench", "total", "idle", "ceiling/s"
         );
         for (name, m) in self.paths() {
             let _ = writeln!(
                 out,
-                "  {name:<22} {:>10.0} {:>9.2} {:>9.2} {:>9} {:>7}",
+                "  {name:<22} {:>10.0} {:>9.2} {:>9.2} {:>9} {:>7} |                     {:>7.0} {:>10.0} {:>6.0} {:>6.0} | {:>5.0}% {:>8.0}",
                 m.per_sec(),
                 m.p50(),
                 m.p99(),
                 m.writes,
-                m.failed
+                m.failed,
+                m.cpu.server,
+                m.cpu.postgres,
+                m.cpu.bench,
+                m.cpu.total(),
+                m.cpu.idle * 100.0,
+                m.cpu.ceiling()
             );
         }
         let _ = write!(
             out,
             "writers {}: werkplaats {:.0}/s (p50 {:.1} ms, p99 {:.1} ms) | event store alone {:.0}/s | \
              raw INSERT {:.0}/s | Message DB-style {:.0}/s | werkplaats/raw {:.3}, \
-             werkplaats/MessageDB {:.2}, store alone/raw {:.3}",
+             werkplaats/MessageDB {:.2}, store alone/raw {:.3} | CPU per command: werkplaats \
+             {:.0} µs ({:.0}% idle, ceiling {:.0}/s = {:.2} of raw), raw INSERT {:.0} µs ({:.0}% idle)",
             self.writers,
             self.werkplaats.per_sec(),
             self.werkplaats.p50(),
@@ -825,7 +858,13 @@ impl Point {
             self.message_db.per_sec(),
             self.versus_raw(),
             self.versus_message_db(),
-            self.store.per_sec() / self.raw.per_sec()
+            self.store.per_sec() / self.raw.per_sec(),
+            self.werkplaats.cpu.total(),
+            self.werkplaats.cpu.idle * 100.0,
+            self.werkplaats.cpu.ceiling(),
+            self.werkplaats.cpu.ceiling() / self.raw.per_sec(),
+            self.raw.cpu.total(),
+            self.raw.cpu.idle * 100.0
         );
         out
     }
@@ -848,21 +887,29 @@ fn summary(args: &BenchArgs, pool_size: u32, points: &[Point]) -> String {
     );
     let _ = writeln!(
         out,
-        "| writers | werkplaats (GraphQL) | event store alone | raw INSERT | Message DB-style | werkplaats ÷ raw | werkplaats ÷ Message DB |"
+        "| writers | werkplaats (GraphQL) | event store alone | raw INSERT | Message DB-style | werkplaats ÷ raw | werkplaats ÷ Message DB | CPU µs per command, werkplaats / store alone / raw (idle) | werkplaats's CPU ceiling ÷ raw |"
     );
-    let _ = writeln!(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let _ = writeln!(
+        out,
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
     for point in points {
         let cell = |m: &Measured| format!("{:.0} ({:.1} / {:.1})", m.per_sec(), m.p50(), m.p99());
+        let spent = |m: &Measured| format!("{:.0} ({:.0} %)", m.cpu.total(), m.cpu.idle * 100.0);
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.3} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {:.3} | {:.2} | {} / {} / {} | {:.2} |",
             point.writers,
             cell(&point.werkplaats),
             cell(&point.store),
             cell(&point.raw),
             cell(&point.message_db),
             point.versus_raw(),
-            point.versus_message_db()
+            point.versus_message_db(),
+            spent(&point.werkplaats),
+            spent(&point.store),
+            spent(&point.raw),
+            point.werkplaats.cpu.ceiling() / point.raw.per_sec()
         );
     }
     out.trim_end().to_owned()

@@ -75,7 +75,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 pub struct Server {
     pub label: &'static str,
     child: Child,
-    pid: u32,
+    pub pid: u32,
     /// `http://127.0.0.1:PORT/graphql`
     pub http: String,
     /// Held open: the child exits when it closes.
