@@ -28,7 +28,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
@@ -41,6 +41,7 @@ use uuid::Uuid;
 
 use super::error::limit_error;
 use crate::app::{Caller, CallerKey, RateLimiter};
+use crate::ops::logging::Throttle;
 use crate::store::EventStore;
 
 /// Why a request is refused before it runs.
@@ -477,7 +478,13 @@ pub struct SharedConnections {
     writes: Arc<tokio::sync::RwLock<()>>,
     /// A write failed: the next heartbeat registers the instance again.
     stale: Arc<AtomicBool>,
+    /// The fallback's warning: every websocket opened while the database
+    /// is down would say it.
+    warnings: Arc<Throttle>,
 }
+
+/// The fallback to counting on this instance is logged at most once per this.
+const WARN_EVERY: Duration = Duration::from_secs(10);
 
 /// Longest opening a websocket waits for the shared count before it counts
 /// on this instance.
@@ -510,6 +517,7 @@ impl Connections {
             ttl,
             writes: Arc::default(),
             stale: Arc::new(AtomicBool::new(true)),
+            warnings: Arc::new(Throttle::new(WARN_EVERY)),
         };
         let local = Arc::new(LocalConnections::default());
         tokio::spawn(shared.clone().heartbeat(Arc::downgrade(&local)));
@@ -562,7 +570,13 @@ impl SharedConnections {
             Ok(Err(error)) => error.to_string(),
             Err(_) => "no answer in time".to_owned(),
         };
-        tracing::warn!(%error, "cannot count websockets across instances; counting on this one");
+        if let Some(held_back) = self.warnings.admit(Instant::now()) {
+            tracing::warn!(
+                %error,
+                held_back,
+                "cannot count websockets across instances; counting on this one"
+            );
+        }
         self.stale.store(true, Ordering::Relaxed);
         None
     }

@@ -30,7 +30,8 @@
 //!
 //! When the database fails or does not answer within [`SHARED_TIMEOUT`],
 //! the check falls back to this instance's own buckets, the per-instance
-//! limit of before, and logs a warning: the mutation will most likely fail
+//! limit of before, and logs a warning (at most one every ten seconds, with
+//! how many it held back): the mutation will most likely fail
 //! on its append anyway, and refusing it as `RATE_LIMITED` would tell the
 //! client the wrong thing. The local buckets are also all there is for a
 //! schema without a store (`werkplaats schema`, unit tests). Callers whose
@@ -45,11 +46,15 @@ use std::time::Instant;
 use uuid::Uuid;
 
 use super::Caller;
+use crate::ops::logging::Throttle;
 use crate::store::EventStore;
 
 /// Longest a check waits for the shared bucket before it falls back to the
 /// local one.
 pub const SHARED_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A limiter warns of its fallback at most once per this long.
+const WARN_EVERY: Duration = Duration::from_secs(10);
 
 /// Forget full buckets once this many callers are kept.
 const PRUNE_ABOVE: usize = 1_024;
@@ -88,6 +93,9 @@ pub struct RateLimiter {
     shared: Option<EventStore>,
     /// Per caller: when their bucket on this instance is full again.
     full_at: Arc<Mutex<HashMap<CallerKey, Instant>>>,
+    /// The fallback's warning, said at most every [`WARN_EVERY`]: while the
+    /// database is down every mutation request would say it.
+    warnings: Arc<Throttle>,
 }
 
 impl RateLimiter {
@@ -103,6 +111,7 @@ impl RateLimiter {
             capacity: interval * burst,
             shared: None,
             full_at: Arc::default(),
+            warnings: Arc::new(Throttle::new(WARN_EVERY)),
         }
     }
 
@@ -127,14 +136,17 @@ impl RateLimiter {
         if let Some(store) = &self.shared {
             let take =
                 store.take_from_bucket(caller.shared_id(), self.interval * cost, self.capacity);
-            match tokio::time::timeout(SHARED_TIMEOUT, take).await {
+            let error = match tokio::time::timeout(SHARED_TIMEOUT, take).await {
                 Ok(Ok(taken)) => return taken,
-                Ok(Err(error)) => {
-                    tracing::warn!(%error, "the shared mutation bucket failed; counting on this instance")
-                }
-                Err(_) => tracing::warn!(
-                    "the shared mutation bucket did not answer in time; counting on this instance"
-                ),
+                Ok(Err(error)) => error.to_string(),
+                Err(_) => "no answer in time".to_owned(),
+            };
+            if let Some(held_back) = self.warnings.admit(Instant::now()) {
+                tracing::warn!(
+                    %error,
+                    held_back,
+                    "the shared mutation bucket failed; counting on this instance"
+                );
             }
         }
         self.check_at(caller, cost, Instant::now())

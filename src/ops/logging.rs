@@ -11,6 +11,9 @@
 //! What never goes into a log: names of members, tokens, IP addresses,
 //! query text and variables. Paths carry at most a werkplaats id.
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use axum::body::Body;
 use axum::http::{HeaderName, Request};
 use axum::Router;
@@ -92,4 +95,67 @@ async fn drop_unusable_request_id(mut request: Request<Body>) -> Request<Body> {
         request.headers_mut().remove(REQUEST_ID);
     }
     request
+}
+
+/// A warning that would repeat on every request while something is down
+/// (the database, for the shared limits) is said at most once per
+/// interval, with how often it was held back since: one line every few
+/// seconds tells an operator as much as thousands, and does not bury the
+/// rest of the log.
+#[derive(Debug)]
+pub struct Throttle {
+    interval: Duration,
+    state: Mutex<Option<Said>>,
+}
+
+#[derive(Debug)]
+struct Said {
+    at: Instant,
+    held_back: u64,
+}
+
+impl Throttle {
+    pub fn new(interval: Duration) -> Throttle {
+        Throttle {
+            interval,
+            state: Mutex::new(None),
+        }
+    }
+
+    /// `Some(held back)` when the warning is to be said now, `None` when it
+    /// is held back.
+    pub fn admit(&self, now: Instant) -> Option<u64> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match state.as_mut() {
+            Some(said) if now.saturating_duration_since(said.at) < self.interval => {
+                said.held_back += 1;
+                None
+            }
+            _ => {
+                let held_back = state.take().map_or(0, |said| said.held_back);
+                *state = Some(Said {
+                    at: now,
+                    held_back: 0,
+                });
+                Some(held_back)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttled_warning_is_said_once_per_interval_with_what_was_held_back() {
+        let throttle = Throttle::new(Duration::from_secs(10));
+        let start = Instant::now();
+        assert_eq!(throttle.admit(start), Some(0));
+        assert_eq!(throttle.admit(start + Duration::from_secs(1)), None);
+        assert_eq!(throttle.admit(start + Duration::from_secs(9)), None);
+        assert_eq!(throttle.admit(start + Duration::from_secs(10)), Some(2));
+        assert_eq!(throttle.admit(start + Duration::from_secs(11)), None);
+        assert_eq!(throttle.admit(start + Duration::from_secs(30)), Some(1));
+    }
 }
