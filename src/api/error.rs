@@ -41,6 +41,9 @@ pub fn graphql_error(error: AppError) -> async_graphql::Error {
                 e.set("current", Value::from_json(current).unwrap_or(Value::Null));
             })
         }
+        AppError::RateLimited { retry_after } => {
+            limit_error(LimitError::RateLimited { retry_after })
+        }
         AppError::Internal(source) => {
             // The cause goes to the log, never to the client.
             tracing::error!(error = ?source, "internal error");

@@ -30,7 +30,7 @@ use axum::Router;
 
 use super::apq::PersistedQueries;
 use super::error::{code, graphql_error};
-use super::limits::Connections;
+use super::limits::{Connections, DeferredCharges};
 use super::{build_schema, ws, Limits, WerkplaatsSchema};
 use crate::app::App;
 use crate::config::Config;
@@ -401,7 +401,8 @@ async fn run(
                     let request = match caller {
                         Some(caller) => request.data(caller),
                         None => request,
-                    };
+                    }
+                    .data(DeferredCharges);
                     let schema = if introspective {
                         &state.introspection_schema
                     } else {

@@ -18,7 +18,11 @@
 //! - **The mutation rate.** Each mutation field of an operation costs one
 //!   from the caller's bucket ([`RateLimiter`]), all or nothing, before any
 //!   of them runs: a refused request writes nothing. A refusal answers
-//!   `RATE_LIMITED` with `extensions.retryAfter` in whole seconds.
+//!   `RATE_LIMITED` with `extensions.retryAfter` in whole seconds. An HTTP
+//!   request that is one command and nothing else leaves its charge to the
+//!   command's append ([`Charge`]), which takes it in the same statement;
+//!   whatever the append did not take is settled when the request is done,
+//!   and a refusal then answers exactly as one up front would.
 //!
 //! Websocket connections per caller are counted by [`Connections`]. Both
 //! per-caller limits hold over all instances on the database, not per
@@ -31,16 +35,18 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
 };
 use async_graphql::parser::types::{
-    ExecutableDocument, FragmentDefinition, OperationType, Selection, SelectionSet,
+    ExecutableDocument, FragmentDefinition, OperationDefinition, OperationType, Selection,
+    SelectionSet,
 };
-use async_graphql::{Data, Name, Positioned, Request, ServerResult};
+use async_graphql::{Data, Name, Positioned, Request, Response, ServerResult};
 use uuid::Uuid;
 
+use super::commands;
 use super::error::limit_error;
-use crate::app::{Caller, CallerKey, RateLimiter};
+use crate::app::{Caller, CallerKey, Charge, RateLimiter};
 use crate::ops::logging::Throttle;
 use crate::store::EventStore;
 
@@ -96,14 +102,45 @@ pub struct RequestLimits(pub DocumentLimits);
 
 impl ExtensionFactory for RequestLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestLimitsExtension(self.0.clone()))
+        Arc::new(RequestLimitsExtension {
+            limits: self.0.clone(),
+            charge: Mutex::default(),
+        })
     }
 }
 
-struct RequestLimitsExtension(DocumentLimits);
+/// In a request's data: its transport runs it to one answer (HTTP), so a
+/// charge left for the request's command can be settled before the answer
+/// goes out. Websocket operations run as streams, which have no such end
+/// here, and take their charge before they run.
+pub struct DeferredCharges;
+
+/// One per request.
+struct RequestLimitsExtension {
+    limits: DocumentLimits,
+    /// The charge left for the command's append, settled at the end.
+    charge: Mutex<Option<Charge>>,
+}
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for RequestLimitsExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let response = next.run(ctx).await;
+        let charge = self.charge.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some(charge) = charge else {
+            return response;
+        };
+        // Taken by the append, or now: a request refused here (or by the
+        // append) wrote nothing, and is answered as one refused up front.
+        match charge.settle().await {
+            Ok(()) => response,
+            Err(retry_after) => {
+                Response::from_errors(vec![limit_error(LimitError::RateLimited { retry_after })
+                    .into_server_error(Default::default())])
+            }
+        }
+    }
+
     async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -112,15 +149,21 @@ impl Extension for RequestLimitsExtension {
     ) -> ServerResult<Request> {
         // Parsed once here; the engine reuses the parsed document.
         let caller = caller(&request.data).or_else(|| caller(ctx.session_data));
+        let defer = request.data.contains_key(&TypeId::of::<DeferredCharges>());
         let operation = request.operation_name.clone();
         let variables = request.variables.clone();
         let document = request.parsed_query()?;
         let refuse = |error| limit_error(error).into_server_error(Default::default());
         required_variables(document, operation.as_deref(), &variables).map_err(refuse)?;
-        self.0
-            .check(document, operation.as_deref(), caller)
+        let charge = self
+            .limits
+            .check(document, operation.as_deref(), caller, defer)
             .await
             .map_err(refuse)?;
+        if let Some(charge) = charge {
+            *self.charge.lock().unwrap_or_else(|e| e.into_inner()) = Some(charge.clone());
+            request = request.data(charge);
+        }
         next.run(ctx, request).await
     }
 }
@@ -136,15 +179,28 @@ fn caller(data: &Data) -> Option<Caller> {
 impl DocumentLimits {
     /// Checks the document's size, then charges the mutations of the
     /// operation that will run (`operation`, or the only one) to `caller`.
+    /// When `defer` and the operation is one command and nothing else, the
+    /// charge is not taken but returned, for the command's append to take
+    /// ([`Charge`]).
     pub async fn check(
         &self,
         document: &ExecutableDocument,
         operation: Option<&str>,
         caller: Option<Caller>,
-    ) -> Result<(), LimitError> {
+        defer: bool,
+    ) -> Result<Option<Charge>, LimitError> {
         let Some((caller, cost)) = self.weigh(document, operation, caller)? else {
-            return Ok(());
+            return Ok(None);
         };
+        if defer && cost == 1 && one_command(document, operation) {
+            if let Some(charge) = self.mutations.defer(caller, cost) {
+                return Ok(Some(charge));
+            }
+        }
+        self.take(caller, cost).await.map(|()| None)
+    }
+
+    async fn take(&self, caller: CallerKey, cost: u32) -> Result<(), LimitError> {
         self.mutations
             .check(caller, cost)
             .await
@@ -234,6 +290,38 @@ impl DocumentLimits {
     }
 }
 
+/// The operation that runs: the one named `operation`, or the only one.
+fn running<'a>(
+    document: &'a ExecutableDocument,
+    operation: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    let mut operations = document.operations.iter();
+    let (_, definition) = match operation {
+        Some(wanted) => {
+            operations.find(|(name, _)| name.is_some_and(|name| name.as_str() == wanted))
+        }
+        None => match (operations.next(), operations.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        },
+    }?;
+    Some(definition)
+}
+
+/// Whether the operation that runs is a mutation whose one root selection
+/// is a field that runs a command ([`commands::is_command`]).
+fn one_command(document: &ExecutableDocument, operation: Option<&str>) -> bool {
+    let Some(definition) = running(document, operation) else {
+        return false;
+    };
+    let items = &definition.node.selection_set.node.items;
+    definition.node.ty == OperationType::Mutation
+        && matches!(items.as_slice(), [only] if matches!(
+            &only.node,
+            Selection::Field(field) if commands::is_command(field.node.name.node.as_str())
+        ))
+}
+
 /// The variables of the operation that runs without which it cannot run
 /// (non-null, without a default): their absence is a request error, before
 /// anything executes. (async-graphql only notices it at the field.)
@@ -242,17 +330,7 @@ fn required_variables(
     operation: Option<&str>,
     variables: &async_graphql::Variables,
 ) -> Result<(), LimitError> {
-    let mut operations = document.operations.iter();
-    let runs = match operation {
-        Some(wanted) => {
-            operations.find(|(name, _)| name.is_some_and(|name| name.as_str() == wanted))
-        }
-        None => match (operations.next(), operations.next()) {
-            (Some(only), None) => Some(only),
-            _ => None,
-        },
-    };
-    let Some((_, definition)) = runs else {
+    let Some(definition) = running(document, operation) else {
         return Ok(());
     };
     for variable in &definition.node.variable_definitions {
@@ -657,8 +735,14 @@ mod tests {
 
     async fn check(limits: &DocumentLimits, query: &str) -> Result<(), LimitError> {
         limits
-            .check(&parse_query(query).unwrap(), None, Some(Caller::Admin))
+            .check(
+                &parse_query(query).unwrap(),
+                None,
+                Some(Caller::Admin),
+                false,
+            )
             .await
+            .map(|deferred| assert!(deferred.is_none(), "nothing is deferred when not asked"))
     }
 
     #[tokio::test]
@@ -759,24 +843,52 @@ mod tests {
             Err(LimitError::TooManyMutations { count: 4, max: 3 })
         );
         // Nor do anonymous callers pay: they may not write at all.
-        let anonymous = limits.check(&parse_query(two).unwrap(), None, None).await;
-        assert_eq!(anonymous, Ok(()));
+        let anonymous = limits
+            .check(&parse_query(two).unwrap(), None, None, false)
+            .await;
+        assert!(matches!(anonymous, Ok(None)));
         // Only the operation that runs is charged.
         let both = format!(
             "query Q {{ me {{ id }} }} {}",
             two.replacen("mutation", "mutation M", 1)
         );
         let document = parse_query(&both).unwrap();
-        assert_eq!(
+        assert!(matches!(
             limits
-                .check(&document, Some("Q"), Some(Caller::Admin))
+                .check(&document, Some("Q"), Some(Caller::Admin), false)
                 .await,
-            Ok(())
-        );
+            Ok(None)
+        ));
         assert!(limits
-            .check(&document, Some("M"), Some(Caller::Admin))
+            .check(&document, Some("M"), Some(Caller::Admin), false)
             .await
             .is_err());
+    }
+
+    #[test]
+    fn only_a_request_of_one_command_leaves_its_charge_to_the_append() {
+        let one = |query: &str, operation: Option<&str>| {
+            one_command(&parse_query(query).unwrap(), operation)
+        };
+        assert!(one("mutation { planAction(input: {}) { version } }", None));
+        assert!(one(
+            "query Q { me { id } } mutation M { a: recordProblem(input: {}) { version } }",
+            Some("M")
+        ));
+        assert!(!one(
+            "query Q { me { id } } mutation M { recordProblem(input: {}) { version } }",
+            Some("Q")
+        ));
+        assert!(!one("mutation { a: planAction(input: {}) { version } b: planAction(input: {}) { version } }", None));
+        assert!(!one(
+            "mutation { setPresence(input: {}) { version } }",
+            None
+        ));
+        assert!(!one(
+            "mutation { ...F } fragment F on Mutation { planAction(input: {}) { version } }",
+            None
+        ));
+        assert!(!one("{ planAction }", None));
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@ use super::checkpoints::with_head;
 use super::heads::WriteHead;
 use super::library::library_change;
 use super::load::{decode, Loaded};
-use super::{generate_token, App, AppError, Caller, WerkplaatsAt};
+use super::{generate_token, App, AppError, Caller, Charge, WerkplaatsAt};
 use crate::domain::{decide, Actor, Command, CreateWerkplaats, Decided, Event, State};
 use crate::projections::Recorded;
 use crate::store::{
@@ -106,25 +106,29 @@ impl App {
         caller: Option<Caller>,
         command: Command,
         command_id: Option<Uuid>,
+        charge: Option<Charge>,
     ) -> Result<Executed, AppError> {
         let caller = caller.ok_or(AppError::Unauthenticated)?;
         let Command::CreateWerkplaats(CreateWerkplaats { werkplaats_id, .. }) = command else {
             return Err(AppError::Internal(anyhow::anyhow!("not a creation")));
         };
-        self.run(caller, werkplaats_id, true, command, command_id)
+        self.run(caller, werkplaats_id, true, command, command_id, charge)
             .await
     }
 
-    /// Runs a command against an existing werkplaats.
+    /// Runs a command against an existing werkplaats. `charge` is the
+    /// request's rate-limit charge when it is to be taken with the append.
     pub async fn execute(
         &self,
         caller: Option<Caller>,
         werkplaats_id: &str,
         command: Command,
         command_id: Option<Uuid>,
+        charge: Option<Charge>,
     ) -> Result<Executed, AppError> {
         let (caller, id) = self.visible(caller, werkplaats_id)?;
-        self.run(caller, id, false, command, command_id).await
+        self.run(caller, id, false, command, command_id, charge)
+            .await
     }
 
     /// Takes the stream's turn, decides on its kept head and appends in
@@ -137,6 +141,7 @@ impl App {
         creating: bool,
         command: Command,
         given_id: Option<Uuid>,
+        charge: Option<Charge>,
     ) -> Result<Executed, AppError> {
         let command_id = given_id.unwrap_or_else(Uuid::new_v4);
         let actor = caller.actor();
@@ -222,9 +227,22 @@ impl App {
                 access: access.clone(),
                 recorded_at: Some(recorded_at),
                 library,
+                charge: charge.as_ref().and_then(Charge::bucket),
             };
             let on = head.as_ref().map(|h| h.head.clone());
-            match self.store.append_on(request, on).await {
+            let appended = self.store.append_on(request, on).await;
+            if let Some(charge) = &charge {
+                match &appended {
+                    // Whether the charge was taken is unknown: the request
+                    // settles it.
+                    Err(AppendError::Store(_)) => {}
+                    Err(AppendError::RateLimited { retry_after }) => {
+                        charge.record(Err(*retry_after))
+                    }
+                    _ => charge.record(Ok(())),
+                }
+            }
+            match appended {
                 Ok(Appended::Committed {
                     first_version,
                     last_version,
@@ -283,6 +301,10 @@ impl App {
                     return Err(AppError::Busy {
                         current_version: current,
                     })
+                }
+                Err(AppendError::RateLimited { retry_after }) => {
+                    self.keep_head(stream_id, head);
+                    return Err(AppError::RateLimited { retry_after });
                 }
                 // Whether it committed is unknown: the head is folded anew.
                 Err(AppendError::Store(error)) => return Err(error.into()),

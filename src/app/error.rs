@@ -29,6 +29,10 @@ pub enum AppError {
     Busy { current_version: i64 },
     #[error("{0}")]
     InvalidState(String),
+    /// The request's mutation budget is spent; nothing was written. It
+    /// would fit after `retry_after`.
+    #[error("too many mutations")]
+    RateLimited { retry_after: std::time::Duration },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }

@@ -50,7 +50,7 @@ pub use library::{LessonFilter, LessonPage};
 pub use oidc::{Oidc, OidcError, OidcSettings};
 pub use presence::{Presence, PresenceEntry, PresenceGuard, Present, WatchingPresence};
 pub use queries::{AsOf, EventPage};
-pub use rate_limit::{CallerKey, RateLimiter};
+pub use rate_limit::{CallerKey, Charge, RateLimiter};
 pub use watch::Watching;
 
 /// Whether an event of this type changes the names kept beside the stream,

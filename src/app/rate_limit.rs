@@ -28,6 +28,15 @@
 //! WAL per mutation): a crash or failover that empties it gives each token
 //! at most one more burst.
 //!
+//! **With the append.** A request that is one command and nothing else
+//! does not take its charge before it runs: it carries a [`Charge`] to the
+//! append, whose statement takes it from the bucket before it checks the
+//! command, in the same transaction (`append_commands`). That saves the
+//! command a round trip it would wait for, and a charge that does not fit
+//! still writes nothing. A request that never reaches an append (refused
+//! by a rule, a replay, invalid input) settles its charge when it is done
+//! ([`Charge::settle`]), so it costs the same as before.
+//!
 //! When the database fails or does not answer within [`SHARED_TIMEOUT`],
 //! the check falls back to this instance's own buckets, the per-instance
 //! limit of before, and logs a warning (at most one every ten seconds, with
@@ -47,7 +56,7 @@ use uuid::Uuid;
 
 use super::Caller;
 use crate::ops::logging::Throttle;
-use crate::store::EventStore;
+use crate::store::{BucketCharge, EventStore};
 
 /// Longest a check waits for the shared bucket before it falls back to the
 /// local one.
@@ -152,6 +161,19 @@ impl RateLimiter {
         self.check_at(caller, cost, Instant::now())
     }
 
+    /// A charge of `cost` to `caller` that goes with the request's append
+    /// instead of being taken now; `None` when this limiter counts on this
+    /// instance only (an append cannot take from its buckets).
+    pub fn defer(&self, caller: CallerKey, cost: u32) -> Option<Charge> {
+        self.shared.as_ref()?;
+        Some(Charge {
+            limiter: self.clone(),
+            caller,
+            cost,
+            state: Arc::default(),
+        })
+    }
+
     fn check_at(&self, caller: CallerKey, cost: u32, now: Instant) -> Result<(), Duration> {
         let cost = self.interval * cost;
         let mut full_at = self.full_at.lock().expect("the rate limiter lock");
@@ -165,6 +187,66 @@ impl RateLimiter {
         }
         full_at.insert(caller, now + spent + cost);
         Ok(())
+    }
+}
+
+/// A request's charge on its way to an append ([`RateLimiter::defer`]).
+/// Clones share whether it was taken.
+#[derive(Clone)]
+pub struct Charge {
+    limiter: RateLimiter,
+    caller: CallerKey,
+    cost: u32,
+    state: Arc<Mutex<Spent>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+enum Spent {
+    #[default]
+    Pending,
+    Taken,
+    Refused(Duration),
+}
+
+impl Charge {
+    /// The take for the next append, unless an earlier one took it.
+    pub fn bucket(&self) -> Option<BucketCharge> {
+        (self.spent() == Spent::Pending).then(|| BucketCharge {
+            caller: self.caller.shared_id(),
+            cost: self.limiter.interval * self.cost,
+            capacity: self.limiter.capacity,
+        })
+    }
+
+    /// An append took it (`Ok`) or found it did not fit (`Err`, with the
+    /// wait); either way it is not taken again.
+    pub fn record(&self, taken: Result<(), Duration>) {
+        *self.lock() = match taken {
+            Ok(()) => Spent::Taken,
+            Err(wait) => Spent::Refused(wait),
+        };
+    }
+
+    /// Takes it now unless an append did; `Err` with the wait when it does
+    /// not fit, now or in the append.
+    pub async fn settle(&self) -> Result<(), Duration> {
+        match self.spent() {
+            Spent::Taken => Ok(()),
+            Spent::Refused(wait) => Err(wait),
+            Spent::Pending => {
+                let taken = self.limiter.check(self.caller, self.cost).await;
+                self.record(taken);
+                taken
+            }
+        }
+    }
+
+    fn spent(&self) -> Spent {
+        *self.lock()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Spent> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -828,6 +828,7 @@ impl Stream<'_> {
                 access: Vec::new(),
                 recorded_at: Some(at),
                 library: None,
+                charge: None,
             })
             .await
             .map_err(|e| anyhow!("append failed: {e:?}"))?;

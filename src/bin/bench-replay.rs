@@ -512,6 +512,7 @@ async fn append(
             access: Vec::new(),
             recorded_at: None,
             library: None,
+            charge: None,
         })
         .await
         .map_err(|e| anyhow::anyhow!("append failed: {e:?}"))?;

@@ -588,6 +588,7 @@ impl Writer {
                     access: Vec::new(),
                     recorded_at: None,
                     library: None,
+                    charge: None,
                 };
                 let on = head.as_ref().map(|(_, h)| h.clone());
                 match store.append_on(request, on).await? {

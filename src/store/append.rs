@@ -11,10 +11,15 @@
 //!
 //! Commands for different streams that arrive while an earlier group is
 //! being written share one call, and so one transaction and one commit
-//! ([`commit`](super::commit)). Commands that also write members or access
+//! ([`commit`](super::commit)). A command may carry its request's
+//! rate-limit charge ([`BucketCharge`]): the same call takes it from the
+//! caller's bucket before it appends, and a charge that does not fit
+//! leaves the command unwritten. Commands that also write members or access
 //! changes (invitations, removals, sign-in links), or the lessons of a
 //! werkplaats that shares them, are rare and take a transaction of their
 //! own.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -61,6 +66,19 @@ pub struct AppendRequest {
     pub recorded_at: Option<DateTime<Utc>>,
     /// The werkplaats's lessons after the events, when they change.
     pub library: Option<LibraryWrite>,
+    /// What the command's request costs its caller, taken with the append.
+    pub charge: Option<BucketCharge>,
+}
+
+/// A take from a caller's mutation bucket (the GCRA of
+/// [`EventStore::take_from_bucket`]) that goes with an append: taken in
+/// the same statement, before the command is checked, and all of the
+/// append or none of it with it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BucketCharge {
+    pub caller: Uuid,
+    pub cost: Duration,
+    pub capacity: Duration,
 }
 
 /// When events appended on `head` now are recorded: recordedAt never
@@ -104,6 +122,10 @@ pub enum AppendError {
     /// the stream's head is not the one the caller saw.
     #[error("the stream is at version {current}, not the expected one")]
     WrongExpectedVersion { current: i64 },
+    /// The command's charge did not fit in its caller's bucket; nothing
+    /// was written. It would fit after `retry_after`.
+    #[error("the caller's mutation budget is spent for now")]
+    RateLimited { retry_after: Duration },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -180,6 +202,11 @@ impl Prepared {
                 first_version: row.first_version.unwrap_or_default(),
                 last_version: row.last_version,
             }),
+            3 => Err(AppendError::RateLimited {
+                retry_after: Duration::from_micros(
+                    row.wait_micros.unwrap_or(1).max(1).unsigned_abs(),
+                ),
+            }),
             _ => Err(AppendError::WrongExpectedVersion {
                 current: row.last_version,
             }),
@@ -194,6 +221,7 @@ pub(super) struct Outcome {
     stream_id: Uuid,
     first_version: Option<i64>,
     last_version: i64,
+    wait_micros: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -232,8 +260,15 @@ impl EventStore {
         request: AppendRequest,
         head: Option<Head>,
     ) -> Result<Appended, AppendError> {
-        let prepared = Prepared::new(request, head);
+        let mut prepared = Prepared::new(request, head);
         if prepared.writes_more() {
+            // Rare commands, a transaction of their own: the charge is taken
+            // first, on its own.
+            if let Some(charge) = prepared.request.charge.take() {
+                self.take_from_bucket(charge.caller, charge.cost, charge.capacity)
+                    .await?
+                    .map_err(|retry_after| AppendError::RateLimited { retry_after })?;
+            }
             let appended = self.append_in_transaction(&prepared).await;
             duplicate_or(&self.pool, &prepared, appended).await
         } else {
@@ -352,9 +387,15 @@ pub(super) async fn write_group<'e>(
     let c_stream: Vec<Uuid> = column(|r| r.stream_id);
     let c_command: Vec<Uuid> = column(|r| r.command_id);
     let c_correlation: Vec<Uuid> = column(|r| r.correlation_id);
+    // Empty when nothing is charged: the function then skips the buckets.
+    let charges: Vec<Option<BucketCharge>> = match group.iter().any(|p| p.request.charge.is_some())
+    {
+        true => group.iter().map(|p| p.request.charge).collect(),
+        false => Vec::new(),
+    };
     sqlx::query_as::<_, Outcome>(
-        "select status, stream_id, first_version, last_version from append_commands(\
-         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "select status, stream_id, first_version, last_version, wait_micros from append_commands(\
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(c_stream)
     .bind(
@@ -385,6 +426,24 @@ pub(super) async fn write_group<'e>(
     .bind(e_payload)
     .bind(e_hash)
     .bind(notify)
+    .bind(
+        charges
+            .iter()
+            .map(|c| c.map(|c| c.caller))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        charges
+            .iter()
+            .map(|c| c.map(|c| c.cost))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        charges
+            .iter()
+            .map(|c| c.map(|c| c.capacity))
+            .collect::<Vec<_>>(),
+    )
     .fetch_all(executor)
     .await
 }

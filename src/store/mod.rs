@@ -31,7 +31,9 @@ use uuid::Uuid;
 use commit::Committer;
 use limits::Buckets;
 
-pub use append::{stamp, AppendError, AppendRequest, Appended, Head, MemberRecord, NewEvent};
+pub use append::{
+    stamp, AppendError, AppendRequest, Appended, BucketCharge, Head, MemberRecord, NewEvent,
+};
 pub use chain::event_hash;
 pub use library::{LessonQuery, LessonRow, LibraryRebuild, LibraryWrite};
 pub use members::{AccessChange, TokenOwner, ACCESS_CHANNEL};

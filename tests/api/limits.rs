@@ -279,6 +279,50 @@ async fn mutations_beyond_the_rate_are_refused_with_a_wait_that_suffices() {
     );
 }
 
+/// A command's charge is taken with its append; these are the requests
+/// that never reach one, and must cost the same.
+#[tokio::test]
+async fn commands_that_append_nothing_spend_the_budget_all_the_same() {
+    let app = spawn_app_with(burst_of_three).await;
+    let (wp, fac) = create_werkplaats(&app, "SCHOUDERS_ERONDER").await;
+    let stored = app.stored_events(&wp).await;
+
+    // Refused by the rule (an empty title), refused by validation (a
+    // field the input does not have), and sent again under a command id
+    // that was appended already: none of them appends.
+    let mut empty = problem(&wp, 0);
+    empty["input"]["title"] = json!("");
+    assert_error(
+        &app.graphql(Some(&fac), RECORD_PROBLEM, empty).await,
+        "BAD_USER_INPUT",
+    );
+    let mut unknown = problem(&wp, 1);
+    unknown["input"]["colour"] = json!("blauw");
+    let invalid = app.graphql(Some(&fac), RECORD_PROBLEM, unknown).await;
+    assert!(
+        invalid["errors"][0]["extensions"]["code"] != "RATE_LIMITED",
+        "{invalid}"
+    );
+    let mut once = problem(&wp, 2);
+    once["input"]["commandId"] = json!(Uuid::new_v4().to_string());
+    assert_ok(&app.graphql(Some(&fac), RECORD_PROBLEM, once.clone()).await);
+    assert_eq!(app.stored_events(&wp).await, stored + 1);
+
+    // Three spent: the replay of the same command id is refused too.
+    let again = app.graphql(Some(&fac), RECORD_PROBLEM, once).await;
+    assert_error(&again, "RATE_LIMITED");
+    let refused = app
+        .graphql(Some(&fac), RECORD_PROBLEM, problem(&wp, 3))
+        .await;
+    assert_error(&refused, "RATE_LIMITED");
+    assert!(refused["data"].is_null(), "{refused}");
+    assert!(
+        refused["errors"][0].get("path").is_none(),
+        "refused up front: {refused}"
+    );
+    assert_eq!(app.stored_events(&wp).await, stored + 1);
+}
+
 #[tokio::test]
 async fn introspection_and_graphiql_can_be_switched_off() {
     let app = spawn_app().await;

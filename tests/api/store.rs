@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -11,7 +12,9 @@ use uuid::Uuid;
 use werkplaats::domain::{
     Event, Methodology, Name, Perspective, ProblemRecorded, Text, WerkplaatsCreated,
 };
-use werkplaats::store::{AppendError, AppendRequest, Appended, NewEvent, StoredEvent};
+use werkplaats::store::{
+    AppendError, AppendRequest, Appended, BucketCharge, NewEvent, StoredEvent,
+};
 
 use crate::kit::app::*;
 use crate::kit::seed::create_werkplaats;
@@ -80,6 +83,7 @@ fn request(stream: Uuid, expected: i64, command_id: Uuid, events: Vec<NewEvent>)
         access: Vec::new(),
         recorded_at: None,
         library: None,
+        charge: None,
     }
 }
 
@@ -960,6 +964,21 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
     let mut shared_a_commit = false;
     for burst in 1..=20i64 {
         let taken = Uuid::new_v4();
+        // Rate-limit charges that go with the appends: one whose caller's
+        // bucket is spent already, one for the stale command and one that
+        // fits; each a whole bucket.
+        let minute = Duration::from_secs(60);
+        let charge = || BucketCharge {
+            caller: Uuid::new_v4(),
+            cost: minute,
+            capacity: minute,
+        };
+        let (spent, stale, fits) = (charge(), charge(), charge());
+        app.store
+            .take_from_bucket(spent.caller, minute, minute)
+            .await
+            .unwrap()
+            .unwrap();
         let results = futures::future::join_all(streams.iter().enumerate().map(|(i, stream)| {
             let store = app.store.clone();
             let stream = *stream;
@@ -967,6 +986,8 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
                 let (expected, command_id, events) = match i {
                     // Decided on a version the stream has left: refused.
                     0 => (burst - 1, Uuid::new_v4(), vec![problem("Te laat".into())]),
+                    // Its caller's bucket is spent: refused, nothing written.
+                    4 => (burst, Uuid::new_v4(), vec![problem("Geen budget".into())]),
                     // The command id of stream 2's command: one of the two
                     // commits, the other is its duplicate.
                     1 | 2 => (burst, taken, vec![problem(format!("Tweeling {i}"))]),
@@ -986,12 +1007,16 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
                         vec![problem(format!("Burst {burst}"))],
                     ),
                 };
-                (
-                    i,
-                    store
-                        .append(request(stream, expected, command_id, events))
-                        .await,
-                )
+                let request = AppendRequest {
+                    charge: match i {
+                        0 => Some(stale),
+                        4 => Some(spent),
+                        5 => Some(fits),
+                        _ => None,
+                    },
+                    ..request(stream, expected, command_id, events)
+                };
+                (i, store.append(request).await)
             })
         }))
         .await;
@@ -1005,6 +1030,12 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
                 (1 | 2, Ok(appended)) => twins.push(appended),
                 (3, Err(AppendError::Store(_))) => {}
                 (3, other) => panic!("a payload PostgreSQL refuses was stored: {other:?}"),
+                (4, Err(AppendError::RateLimited { retry_after })) => {
+                    assert!(retry_after > Duration::from_secs(50), "{retry_after:?}")
+                }
+                (4, other) => {
+                    panic!("a command over its caller's budget was not refused: {other:?}")
+                }
                 (
                     _,
                     Ok(Appended::Committed {
@@ -1027,9 +1058,21 @@ async fn a_group_commit_keeps_each_command_atomic_idempotent_and_isolated() {
                 .any(|t| matches!(t, Appended::Duplicate { .. })),
             "{twins:?}"
         );
-        // Streams 0, 3 and one of the twins' stay behind; keep them in step
-        // with the burst, so that every stream is at version burst + 1.
-        for (i, stream) in streams.iter().enumerate().take(4) {
+        // The stale command was charged as well as the one that landed.
+        for charged in [stale, fits] {
+            let again = app
+                .store
+                .take_from_bucket(charged.caller, minute, minute)
+                .await
+                .unwrap();
+            assert!(
+                again.is_err(),
+                "a charge that went with an append was not taken"
+            );
+        }
+        // Streams 0, 3, 4 and one of the twins' stay behind; keep them in
+        // step with the burst, so that every stream is at version burst + 1.
+        for (i, stream) in streams.iter().enumerate().take(5) {
             if app.store.stream_version(*stream).await.unwrap() == Some(burst) {
                 let caught_up = app
                     .store

@@ -7,7 +7,7 @@ use crate::api::caller;
 use crate::api::enums::Methodology;
 use crate::api::error::graphql_error;
 use crate::api::types::{Member, Werkplaats};
-use crate::app::App;
+use crate::app::{App, Charge};
 use crate::domain::{CreateWerkplaats, MemberInvited};
 
 /// A new werkplaats and its first facilitator.
@@ -63,7 +63,12 @@ impl CreateWerkplaatsMutation {
         };
         // Not `execute`: there is no werkplaats yet to look up.
         let executed = app
-            .create_werkplaats(caller(ctx), command.into(), command_id(input.command_id))
+            .create_werkplaats(
+                caller(ctx),
+                command.into(),
+                command_id(input.command_id),
+                ctx.data_opt::<Charge>().cloned(),
+            )
             .await
             .map_err(graphql_error)?;
         let invited: &MemberInvited = own(&executed)?;

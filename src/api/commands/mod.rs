@@ -17,6 +17,9 @@
 //! (after a timeout, say) and the command is not appended twice; the answer
 //! is the first one's.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use async_graphql::{Context, MaybeUndefined, MergedObject, Result, SimpleObject, ID};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -25,7 +28,7 @@ use super::caller;
 use super::error::graphql_error;
 use super::method::{ChecklistItem, ClientJourney, Goal, JourneyStep, Risk};
 use super::types::{int, Action, Indicator, Member, Werkplaats};
-use crate::app::{App, Executed};
+use crate::app::{App, Charge, Executed};
 use crate::domain::{Command, Event};
 
 /// `Group { module::Mutation, … }, …`: declares each module, merges the
@@ -44,7 +47,34 @@ macro_rules! mutations {
         /// The mutations that run a domain command, in this order in the schema.
         #[derive(MergedObject, Default)]
         pub struct CommandMutation($($group),+);
+
+        /// The modules above, named as their mutation fields are in snake case.
+        const MODULES: &[&str] = &[$($(stringify!($module)),+),+];
     };
+}
+
+/// Whether `field` is a mutation of this module, each of which runs one
+/// command through the app and takes the request's deferred rate-limit
+/// charge ([`Charge`]) to its append.
+pub fn is_command(field: &str) -> bool {
+    static FIELDS: OnceLock<HashSet<String>> = OnceLock::new();
+    FIELDS
+        .get_or_init(|| MODULES.iter().map(|module| camel_case(module)).collect())
+        .contains(field)
+}
+
+/// `plan_action` → `planAction`, as async-graphql names the fields.
+fn camel_case(snake: &str) -> String {
+    let mut words = snake.split('_');
+    let mut name = words.next().unwrap_or_default().to_owned();
+    for word in words {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            name.extend(chars);
+        }
+    }
+    name
 }
 
 mutations! {
@@ -140,6 +170,7 @@ async fn execute(
             werkplaats_id,
             command.into(),
             command_id(raw_command_id),
+            ctx.data_opt::<Charge>().cloned(),
         )
         .await
         .map_err(graphql_error)?;
@@ -313,5 +344,28 @@ impl ChecklistItemPayload {
             item: ChecklistItem::at(&werkplaats.0, &item_id).ok_or_else(missing)?,
             version: int(executed.version),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_module_names_a_mutation_of_the_schema() {
+        let schema = include_str!("../../../graphql/schema.graphql");
+        let mutation = &schema[schema.find("type Mutation {").unwrap()..];
+        let mutation = &mutation[..mutation.find("\n}").unwrap()];
+        for module in MODULES {
+            let field = camel_case(module);
+            assert!(is_command(&field));
+            assert!(mutation.contains(&format!("\n\t{field}(")), "{field}");
+        }
+        assert_eq!(
+            camel_case("define_indicator_from_template"),
+            "defineIndicatorFromTemplate"
+        );
+        assert!(!is_command("setPresence"));
+        assert!(!is_command("plan_action"));
     }
 }
