@@ -9,7 +9,9 @@
 //! commits and no two of them compete for PostgreSQL's commit-time
 //! `NOTIFY` lock; `bench-write` measured one faster than two or four at 1,
 //! 8 and 32 concurrent writers (at 8: 2,421 and 2,615 commands/s against
-//! 2,243 and 2,431 with two, 1,963 and 2,167 with four, interleaved). The
+//! 2,243 and 2,431 with two, 1,963 and 2,167 with four, interleaved), and
+//! a second group sent while the first commits lost too (3,072–3,404
+//! against 3,566–4,040 through the whole path at 8). The
 //! price: the next group waits while one waits, for a stream another
 //! instance's group holds (one commit) or for the retries of a group that
 //! failed as a whole (rare: a fault, or a command id used twice at once).
