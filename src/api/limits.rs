@@ -32,7 +32,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextRequest,
@@ -648,13 +648,10 @@ impl SharedConnections {
             Ok(Err(error)) => error.to_string(),
             Err(_) => "no answer in time".to_owned(),
         };
-        if let Some(held_back) = self.warnings.admit(Instant::now()) {
-            tracing::warn!(
-                %error,
-                held_back,
-                "cannot count websockets across instances; counting on this one"
-            );
-        }
+        self.warnings.warn(
+            &error,
+            "cannot count websockets across instances; counting on this one",
+        );
         self.stale.store(true, Ordering::Relaxed);
         None
     }

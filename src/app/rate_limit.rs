@@ -150,13 +150,10 @@ impl RateLimiter {
                 Ok(Err(error)) => error.to_string(),
                 Err(_) => "no answer in time".to_owned(),
             };
-            if let Some(held_back) = self.warnings.admit(Instant::now()) {
-                tracing::warn!(
-                    %error,
-                    held_back,
-                    "the shared mutation bucket failed; counting on this instance"
-                );
-            }
+            self.warnings.warn(
+                &error,
+                "the shared mutation bucket failed; counting on this instance",
+            );
         }
         self.check_at(caller, cost, Instant::now())
     }

@@ -122,9 +122,16 @@ impl Throttle {
         }
     }
 
+    /// Logs `message` with `error` as a warning, unless it is held back.
+    pub fn warn(&self, error: &str, message: &str) {
+        if let Some(held_back) = self.admit(Instant::now()) {
+            tracing::warn!(%error, held_back, "{message}");
+        }
+    }
+
     /// `Some(held back)` when the warning is to be said now, `None` when it
     /// is held back.
-    pub fn admit(&self, now: Instant) -> Option<u64> {
+    fn admit(&self, now: Instant) -> Option<u64> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match state.as_mut() {
             Some(said) if now.saturating_duration_since(said.at) < self.interval => {
